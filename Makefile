@@ -1,0 +1,42 @@
+# spc and learning_network: two PostgreSQL extensions built with PGXS.
+# See README.md for the two commands that build, install and test everything.
+
+EXTVERSION = 0.1.0
+
+MODULE_big = spc
+CORE_OBJS = src/core/spec.o src/core/constants.o src/core/subgroup.o \
+	src/core/chart.o src/core/individuals.o src/core/attribute.o \
+	src/core/xbar.o src/core/rare_events.o src/core/rules.o src/core/runs.o
+OBJS = $(CORE_OBJS) src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o
+PGFILEDESC = "spc - statistical process control"
+
+# Control files live in control/, scripts in sql/; all install to
+# share/extension, which MODULEDIR names because EXTENSION is not set.
+MODULEDIR = extension
+DATA = $(wildcard control/*.control) $(wildcard sql/*--*.sql)
+
+REGRESS = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
+REGRESS_OPTS = --inputdir=test --outputdir=test/results --load-extension=spc
+
+PG_CONFIG ?= pg_config
+PG_CPPFLAGS = -std=gnu99 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+SHLIB_LINK = -lm
+EXTRA_CLEAN = test/results test/unit/test_core test/regression.diffs test/regression.out
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# C unit tests of the pure core: no server, no PostgreSQL headers.
+UNIT_CFLAGS = -std=c99 -pedantic -Wall -Wextra -Werror -O2 -g
+CORE_SRCS = $(CORE_OBJS:.o=.c)
+
+test/unit/test_core: test/unit/test_core.c $(CORE_SRCS) src/core/spc_core.h src/core/spc_internal.h
+	$(CC) $(UNIT_CFLAGS) -Isrc/core -o $@ test/unit/test_core.c $(CORE_SRCS) -lm
+
+.PHONY: unit
+unit: test/unit/test_core
+	test/unit/test_core
+
+.PHONY: prove
+prove:
+	pg_prove --ext .sql -r test/pgtap

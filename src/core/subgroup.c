@@ -1,0 +1,127 @@
+/*
+ * src/core/subgroup.c
+ *
+ * Rows to subgroups.  Peer rows are one subgroup: counts and denominators are
+ * summed (p, np, c, u, pp, up); measurements are averaged (run, i, mr, g, t)
+ * or kept as the subgroup's observations (xbar, s, r: mean, standard
+ * deviation and range).  Data problems never raise: a row that breaks the
+ * chart's data rules makes its subgroup invalid, and that subgroup takes no
+ * part in any estimate.
+ */
+#include "spc_core.h"
+
+#include <math.h>
+
+void
+spc_accum_init(SpcAccum *acc)
+{
+	acc->count = 0;
+	acc->sum_x = 0.0;
+	acc->sum_n = 0.0;
+	acc->mean = 0.0;
+	acc->m2 = 0.0;
+	acc->min = INFINITY;
+	acc->max = -INFINITY;
+	acc->invalid = false;
+	acc->excluded = false;
+	acc->not_baseline = false;
+}
+
+/* Is (x, n) a valid observation for this chart? x is not NULL here. */
+static bool
+row_is_valid(SpcChartType chart, double x, double n, bool n_isnull)
+{
+	if (!isfinite(x))
+		return false;
+	switch (chart)
+	{
+		case SPC_CHART_P:
+		case SPC_CHART_NP:
+		case SPC_CHART_PP:
+			return !n_isnull && isfinite(n) && n > 0.0 && x >= 0.0 && x <= n;
+		case SPC_CHART_U:
+		case SPC_CHART_UP:
+			return !n_isnull && isfinite(n) && n > 0.0 && x >= 0.0;
+		case SPC_CHART_C:
+		case SPC_CHART_G:
+		case SPC_CHART_T:
+			return x >= 0.0;
+		default:
+			return true;
+	}
+}
+
+void
+spc_accum_row(SpcAccum *acc, SpcChartType chart,
+			  double x, bool x_isnull, double n, bool n_isnull,
+			  bool baseline, bool exclude)
+{
+	double		delta;
+
+	if (exclude)
+		acc->excluded = true;
+	if (!baseline)
+		acc->not_baseline = true;
+	if (x_isnull)
+		return;					/* a missing value: the row adds nothing */
+	if (!row_is_valid(chart, x, n, n_isnull))
+	{
+		acc->invalid = true;
+		return;
+	}
+	acc->count++;
+	acc->sum_x += x;
+	if (spc_chart_needs_n(chart))
+		acc->sum_n += n;
+	/* Welford: a stable mean and sum of squares without cancellation. */
+	delta = x - acc->mean;
+	acc->mean += delta / (double) acc->count;
+	acc->m2 += delta * (x - acc->mean);
+	if (x < acc->min)
+		acc->min = x;
+	if (x > acc->max)
+		acc->max = x;
+}
+
+void
+spc_subgroup_finish(const SpcAccum *acc, SpcChartType chart, SpcSubgroup *sg)
+{
+	sg->baseline = !acc->not_baseline;
+	sg->excluded = acc->excluded;
+	sg->sd = NAN;
+	sg->range = NAN;
+	if (acc->invalid)
+	{
+		sg->status = SPC_STATUS_INVALID;
+		sg->x = sg->n = NAN;
+		return;
+	}
+	if (acc->count == 0)
+	{
+		sg->status = SPC_STATUS_MISSING;
+		sg->x = sg->n = NAN;
+		return;
+	}
+	sg->status = SPC_STATUS_OK;
+	if (spc_chart_needs_n(chart) || chart == SPC_CHART_C)
+	{
+		sg->x = acc->sum_x;
+		sg->n = spc_chart_needs_n(chart) ? acc->sum_n : (double) acc->count;
+	}
+	else
+	{
+		sg->x = acc->mean;
+		sg->n = (double) acc->count;
+		if (acc->count >= 2)
+			sg->sd = sqrt(acc->m2 / (double) (acc->count - 1));
+		sg->range = acc->max - acc->min;
+	}
+	/* Sums of huge values can overflow: such a subgroup is unusable. */
+	if (!isfinite(sg->x) || !isfinite(sg->n) ||
+		(acc->count >= 2 && !spc_chart_needs_n(chart) && chart != SPC_CHART_C &&
+		 !(isfinite(sg->sd) && isfinite(sg->range))))
+	{
+		sg->status = SPC_STATUS_INVALID;
+		sg->x = sg->n = sg->sd = sg->range = NAN;
+	}
+}

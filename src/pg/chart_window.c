@@ -1,0 +1,181 @@
+/*
+ * src/pg/chart_window.c
+ *
+ * spc.chart(chart, x, n, baseline, exclude, rules, improvement), a window
+ * function.  The first call in a partition reads every row once, forms
+ * subgroups from peer rows, and computes the whole partition in the core;
+ * every call then returns its row's subgroup point.  O(rows) time and memory
+ * per partition, held in partition-local memory.
+ */
+#include "spc_pg.h"
+
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "windowapi.h"
+
+/* Argument positions of spc.chart. */
+enum
+{
+	ARG_CHART = 0, ARG_X, ARG_N, ARG_BASELINE, ARG_EXCLUDE, ARG_RULES, ARG_IMPROVEMENT
+};
+
+/* Per-query state, in fn_mcxt. */
+typedef struct ChartQuery
+{
+	TupleDesc	tupdesc;
+	SpcArgs		args;
+	bool		n_omitted;		/* argument n is a NULL constant */
+} ChartQuery;
+
+/* Per-partition state: one chunk of partition-local memory. */
+typedef struct ChartPartition
+{
+	bool		computed;
+	int64		nrows;
+	int32	   *row_subgroup;	/* subgroup index of every row */
+	SpcPoint   *points;			/* one per subgroup */
+} ChartPartition;
+
+static double
+arg_float(WindowObject winobj, int argno, int64 pos, bool *isnull)
+{
+	bool		isout;
+	Datum		d = WinGetFuncArgInPartition(winobj, argno, pos, WINDOW_SEEK_HEAD,
+											 false, isnull, &isout);
+
+	return *isnull ? 0.0 : DatumGetFloat8(d);
+}
+
+/* A NULL flag takes its default: baseline true, exclude false. */
+static bool
+arg_bool(WindowObject winobj, int argno, int64 pos, bool if_null)
+{
+	bool		isnull,
+				isout;
+	Datum		d = WinGetFuncArgInPartition(winobj, argno, pos, WINDOW_SEEK_HEAD,
+											 false, &isnull, &isout);
+
+	return isnull ? if_null : DatumGetBool(d);
+}
+
+static char *
+current_text_arg(WindowObject winobj, int argno)
+{
+	bool		isnull;
+	Datum		d = WinGetFuncArgCurrent(winobj, argno, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+/* Read the partition, form subgroups, compute the points. */
+static void
+compute_partition(WindowObject winobj, ChartQuery *q, ChartPartition *part)
+{
+	SpcChartType chart = q->args.spec.type;
+	int64		nrows = part->nrows;
+	MemoryContext work,
+				old;
+	SpcSubgroup *subgroups;
+	SpcAccum	acc;
+	size_t		nsub = 0;
+	size_t		scratch_size;
+
+	work = AllocSetContextCreate(CurrentMemoryContext, "spc.chart partition",
+								 ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(work);
+	subgroups = palloc_extended(mul_size(nrows, sizeof(SpcSubgroup)), MCXT_ALLOC_HUGE);
+
+	spc_accum_init(&acc);
+	for (int64 pos = 0; pos < nrows; pos++)
+	{
+		bool		x_isnull,
+					n_isnull;
+		double		x,
+					n;
+
+		CHECK_FOR_INTERRUPTS();
+		if (pos > 0 && !WinRowsArePeers(winobj, pos - 1, pos))
+		{
+			spc_subgroup_finish(&acc, chart, &subgroups[nsub++]);
+			spc_accum_init(&acc);
+		}
+		x = arg_float(winobj, ARG_X, pos, &x_isnull);
+		n = arg_float(winobj, ARG_N, pos, &n_isnull);
+		spc_accum_row(&acc, chart, x, x_isnull, n, n_isnull,
+					  arg_bool(winobj, ARG_BASELINE, pos, true),
+					  arg_bool(winobj, ARG_EXCLUDE, pos, false));
+		part->row_subgroup[pos] = (int32) nsub;
+	}
+	spc_subgroup_finish(&acc, chart, &subgroups[nsub++]);
+
+	scratch_size = spc_scratch_size(nsub);
+	if (scratch_size == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("partition of %lld rows is too large for spc.chart",
+						(long long) nrows)));
+	spc_compute(&q->args.spec, &q->args.rules, q->args.improvement,
+				subgroups, nsub, part->points, NULL,
+				palloc_extended(scratch_size, MCXT_ALLOC_HUGE));
+
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(work);
+	part->computed = true;
+}
+
+PG_FUNCTION_INFO_V1(spc_chart_window);
+
+/* spc.chart window function. */
+Datum
+spc_chart_window(PG_FUNCTION_ARGS)
+{
+	WindowObject winobj = PG_WINDOW_OBJECT();
+	ChartQuery *q = (ChartQuery *) fcinfo->flinfo->fn_extra;
+	ChartPartition *part;
+	int64		nrows,
+				curpos;
+	Size		size;
+
+	if (q == NULL)
+	{
+		q = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ChartQuery));
+		q->tupdesc = SpcResultTupleDesc(fcinfo, fcinfo->flinfo->fn_mcxt);
+		q->n_omitted = SpcArgIsNullConst(fcinfo->flinfo, ARG_N);
+		fcinfo->flinfo->fn_extra = q;
+	}
+
+	/* Spools the whole partition, which the computation needs anyway. */
+	nrows = WinGetPartitionRowCount(winobj);
+	size = add_size(add_size(MAXALIGN(sizeof(ChartPartition)),
+							 MAXALIGN(mul_size(nrows, sizeof(int32)))),
+					mul_size(nrows, sizeof(SpcPoint)));
+	if (!AllocSizeIsValid(size))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("partition of %lld rows is too large for spc.chart",
+						(long long) nrows),
+				 errhint("Partition the window by series and phase.")));
+	part = (ChartPartition *) WinGetPartitionLocalMemory(winobj, size);
+	if (!part->computed)
+	{
+		char	   *base = (char *) part + MAXALIGN(sizeof(ChartPartition));
+
+		/* chart, rules and improvement are read from the partition's first row */
+		SpcArgsUpdate(&q->args, fcinfo->flinfo->fn_mcxt,
+					  current_text_arg(winobj, ARG_CHART),
+					  current_text_arg(winobj, ARG_RULES),
+					  current_text_arg(winobj, ARG_IMPROVEMENT));
+		if (q->n_omitted && spc_chart_needs_n(q->args.spec.type))
+			SpcReportMissingN(q->args.spec.type);
+		part->nrows = nrows;
+		part->row_subgroup = (int32 *) base;
+		part->points = (SpcPoint *) (base + MAXALIGN(nrows * sizeof(int32)));
+		compute_partition(winobj, q, part);
+	}
+
+	curpos = WinGetCurrentPosition(winobj);
+	/* No row before this one is read again. */
+	WinSetMarkPosition(winobj, curpos);
+	PG_RETURN_DATUM(SpcPointDatum(q->tupdesc, &part->points[part->row_subgroup[curpos]]));
+}

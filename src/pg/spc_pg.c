@@ -1,0 +1,297 @@
+/*
+ * src/pg/spc_pg.c
+ *
+ * Module magic, argument errors and result conversion shared by the window
+ * function and the aggregates.
+ */
+#include "spc_pg.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "nodes/primnodes.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+#include <math.h>
+
+PG_MODULE_MAGIC;
+
+void
+SpcParseChartArg(const char *text, SpcChartSpec *spec)
+{
+	char		bad[SPC_PARSE_ERR_LEN];
+
+	switch (spc_parse_chart(text, spec, bad, sizeof(bad)))
+	{
+		case SPC_PARSE_OK:
+			return;
+		case SPC_PARSE_UNKNOWN_NAME:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown chart type \"%s\" in argument chart", bad),
+					 errhint("%s", spc_chart_names_hint())));
+			break;
+		case SPC_PARSE_UNKNOWN_OPTION:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown option \"%s\" for chart type \"%s\" in argument chart",
+							bad, spc_chart_name(spec->type)),
+					 errhint("%s", spc_chart_options_hint())));
+			break;
+		case SPC_PARSE_BAD_VALUE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid option value \"%s\" in argument chart", bad),
+					 errhint("%s", spc_chart_options_hint())));
+			break;
+		case SPC_PARSE_SYNTAX:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("malformed argument chart \"%s\"", text),
+					 errdetail("Unexpected text at \"%s\".", bad),
+					 errhint("%s", spc_chart_options_hint())));
+			break;
+	}
+}
+
+void
+SpcParseRulesArg(const char *text, SpcChartType chart, SpcRules *rules)
+{
+	char		bad[SPC_PARSE_ERR_LEN];
+
+	switch (spc_parse_rules(text, chart, rules, bad, sizeof(bad)))
+	{
+		case SPC_PARSE_OK:
+			return;
+		case SPC_PARSE_UNKNOWN_NAME:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown rule preset \"%s\" in argument rules", bad),
+					 errhint("%s", spc_rules_hint())));
+			break;
+		case SPC_PARSE_UNKNOWN_OPTION:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown parameter \"%s\" in argument rules", bad),
+					 errhint("%s", spc_rules_hint())));
+			break;
+		case SPC_PARSE_BAD_VALUE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid parameter value \"%s\" in argument rules", bad),
+					 errdetail("Pattern lengths are whole numbers from 2 to 1000 (trends from 3)."),
+					 errhint("%s", spc_rules_hint())));
+			break;
+		case SPC_PARSE_SYNTAX:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("malformed argument rules \"%s\"", text),
+					 errdetail("Unexpected text at \"%s\".", bad),
+					 errhint("%s", spc_rules_hint())));
+			break;
+	}
+}
+
+SpcImprovement
+SpcParseImprovementArg(const char *text)
+{
+	SpcImprovement improvement = SPC_IMPROVEMENT_NONE;
+
+	if (spc_parse_improvement(text, &improvement) != SPC_PARSE_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid argument improvement \"%s\"", text),
+				 errhint("Valid improvement directions are up, down and neutral, or NULL for none.")));
+	return improvement;
+}
+
+void
+SpcReportNullArgument(const char *argname)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("argument %s must not be null", argname),
+			 errhint("%s", spc_chart_names_hint())));
+}
+
+void
+SpcReportMissingN(SpcChartType chart)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("argument n is required for chart type \"%s\"", spc_chart_name(chart)),
+			 errdetail("Chart types p, np, pp, u and up plot a count over a denominator."),
+			 errhint("Pass the denominator (sample size or exposure) as argument n, "
+					 "e.g. spc.chart('p', passed, audited).")));
+}
+
+/* Copy s into mcxt, or NULL. */
+static char *
+copy_text(MemoryContext mcxt, const char *s)
+{
+	return s ? MemoryContextStrdup(mcxt, s) : NULL;
+}
+
+static bool
+same_text(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+}
+
+void
+SpcArgsUpdate(SpcArgs *args, MemoryContext mcxt, const char *chart,
+			  const char *rules, const char *improvement)
+{
+	bool		chart_changed;
+
+	if (chart == NULL)
+		SpcReportNullArgument("chart");
+	chart_changed = args->chart_text == NULL || strcmp(args->chart_text, chart) != 0;
+	if (chart_changed)
+	{
+		SpcParseChartArg(chart, &args->spec);
+		if (args->chart_text)
+			pfree(args->chart_text);
+		args->chart_text = copy_text(mcxt, chart);
+	}
+	/* The default rules depend on the chart type. */
+	if (chart_changed || !same_text(args->rules_text, rules))
+	{
+		if (rules)
+			SpcParseRulesArg(rules, args->spec.type, &args->rules);
+		else
+			spc_default_rules(args->spec.type, &args->rules);
+		if (args->rules_text)
+			pfree(args->rules_text);
+		args->rules_text = copy_text(mcxt, rules);
+	}
+	if (chart_changed || !same_text(args->improvement_text, improvement))
+	{
+		args->improvement = improvement ? SpcParseImprovementArg(improvement)
+			: SPC_IMPROVEMENT_NONE;
+		if (args->improvement_text)
+			pfree(args->improvement_text);
+		args->improvement_text = copy_text(mcxt, improvement);
+	}
+}
+
+bool
+SpcArgIsNullConst(FmgrInfo *flinfo, int argno)
+{
+	List	   *args;
+	Node	   *arg;
+
+	if (flinfo == NULL || flinfo->fn_expr == NULL)
+		return false;
+	if (IsA(flinfo->fn_expr, WindowFunc))
+		args = ((WindowFunc *) flinfo->fn_expr)->args;
+	else if (IsA(flinfo->fn_expr, Aggref))
+	{
+		Aggref	   *aggref = (Aggref *) flinfo->fn_expr;
+		TargetEntry *tle;
+
+		if (argno >= list_length(aggref->args))
+			return false;
+		tle = (TargetEntry *) list_nth(aggref->args, argno);
+		arg = (Node *) tle->expr;
+		return IsA(arg, Const) && ((Const *) arg)->constisnull;
+	}
+	else if (IsA(flinfo->fn_expr, FuncExpr))
+		args = ((FuncExpr *) flinfo->fn_expr)->args;
+	else
+		return false;
+	if (argno >= list_length(args))
+		return true;
+	arg = (Node *) list_nth(args, argno);
+	return IsA(arg, Const) && ((Const *) arg)->constisnull;
+}
+
+TupleDesc
+SpcResultTupleDesc(FunctionCallInfo fcinfo, MemoryContext mcxt)
+{
+	TupleDesc	tupdesc;
+	MemoryContext old;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("function returning a record called in a context that cannot accept one")));
+	old = MemoryContextSwitchTo(mcxt);
+	tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
+	MemoryContextSwitchTo(old);
+	return tupdesc;
+}
+
+/* The codes of a point as text[], in SpcCode order. */
+static Datum
+codes_array(uint32_t codes)
+{
+	Datum		elems[SPC_CODE_COUNT];
+	int			n = 0;
+
+	for (int c = 0; c < SPC_CODE_COUNT; c++)
+		if (codes & SPC_BIT(c))
+			elems[n++] = CStringGetTextDatum(spc_code_name((SpcCode) c));
+	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/* spc.point = (y, cl, lcl, ucl, sigma, signal, signals, variation) */
+Datum
+SpcPointDatum(TupleDesc tupdesc, const SpcPoint *point)
+{
+	Datum		values[8];
+	bool		nulls[8];
+	const char *variation = spc_variation_name(point->variation);
+
+	values[0] = SpcFloatDatum(point->y, &nulls[0]);
+	values[1] = SpcFloatDatum(point->cl, &nulls[1]);
+	values[2] = SpcFloatDatum(point->lcl, &nulls[2]);
+	values[3] = SpcFloatDatum(point->ucl, &nulls[3]);
+	values[4] = SpcFloatDatum(point->sigma, &nulls[4]);
+	values[5] = BoolGetDatum((point->codes & (SPC_BIT(SPC_CODE_INVALID) - 1)) != 0);
+	nulls[5] = false;
+	values[6] = codes_array(point->codes);
+	nulls[6] = false;
+	nulls[7] = variation == NULL;
+	values[7] = variation ? CStringGetTextDatum(variation) : (Datum) 0;
+	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+}
+
+static Datum
+int_or_null(int v, bool *isnull)
+{
+	*isnull = v < 0;
+	return Int32GetDatum(v);
+}
+
+/*
+ * spc.phase = (n_subgroups, n_obs, n_baseline, cl, avg_lcl, avg_ucl, sigma,
+ * sigma_z, trial, n_useful, longest_run, longest_run_max, n_crossings,
+ * n_crossings_min, runs_signal, sigma_signals)
+ */
+Datum
+SpcPhaseDatum(TupleDesc tupdesc, const SpcPhase *phase)
+{
+	Datum		values[16];
+	bool		nulls[16] = {0};
+
+	values[0] = Int32GetDatum(phase->n_subgroups);
+	values[1] = Int32GetDatum(phase->n_obs);
+	values[2] = Int32GetDatum(phase->n_baseline);
+	values[3] = SpcFloatDatum(phase->cl, &nulls[3]);
+	values[4] = SpcFloatDatum(phase->avg_lcl, &nulls[4]);
+	values[5] = SpcFloatDatum(phase->avg_ucl, &nulls[5]);
+	values[6] = SpcFloatDatum(phase->sigma, &nulls[6]);
+	values[7] = SpcFloatDatum(phase->sigma_z, &nulls[7]);
+	values[8] = BoolGetDatum(phase->trial);
+	values[9] = Int32GetDatum(phase->n_useful);
+	values[10] = Int32GetDatum(phase->longest_run);
+	values[11] = int_or_null(phase->longest_run_max, &nulls[11]);
+	values[12] = Int32GetDatum(phase->n_crossings);
+	values[13] = int_or_null(phase->n_crossings_min, &nulls[13]);
+	values[14] = BoolGetDatum(phase->runs_signal);
+	values[15] = Int32GetDatum(phase->sigma_signals);
+	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+}

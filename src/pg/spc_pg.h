@@ -1,0 +1,65 @@
+/*
+ * src/pg/spc_pg.h
+ *
+ * What the PostgreSQL glue files share: argument parsing that reports SQL
+ * errors, and the conversion of core results to SQL values.
+ */
+#ifndef SPC_PG_H
+#define SPC_PG_H
+
+#include "postgres.h"
+#include "fmgr.h"
+#include "access/tupdesc.h"
+
+#include <math.h>
+
+#include "../core/spc_core.h"
+
+/* Parsed text arguments of one call, cached for as long as they repeat. */
+typedef struct SpcArgs
+{
+	char	   *chart_text;		/* NULL until the first parse */
+	char	   *rules_text;		/* NULL: the argument was NULL */
+	char	   *improvement_text;
+	SpcChartSpec spec;
+	SpcRules	rules;
+	SpcImprovement improvement;
+} SpcArgs;
+
+/* Error-reporting parsers: every argument error is SQLSTATE 22023. */
+extern void SpcParseChartArg(const char *text, SpcChartSpec *spec);
+extern void SpcParseRulesArg(const char *text, SpcChartType chart, SpcRules *rules);
+extern SpcImprovement SpcParseImprovementArg(const char *text);
+extern void SpcReportNullArgument(const char *argname);
+extern void SpcReportMissingN(SpcChartType chart);
+
+/*
+ * Re-parse chart, rules and improvement only when their text differs from the
+ * cached one.  Strings are copied into mcxt.  rules and improvement may be
+ * NULL (SQL NULL).
+ */
+extern void SpcArgsUpdate(SpcArgs *args, MemoryContext mcxt,
+						  const char *chart, const char *rules,
+						  const char *improvement);
+
+/* Is argument argno of the call a NULL constant (omitted or literal NULL)? */
+extern bool SpcArgIsNullConst(FmgrInfo *flinfo, int argno);
+
+/* A float8 that is NaN in the core is SQL NULL. */
+static inline Datum
+SpcFloatDatum(double v, bool *isnull)
+{
+	*isnull = isnan(v);
+	return Float8GetDatum(*isnull ? 0.0 : v);
+}
+
+/* Build an spc.point from a core point; tupdesc must be blessed. */
+extern Datum SpcPointDatum(TupleDesc tupdesc, const SpcPoint *point);
+
+/* Build an spc.phase from a core phase summary. */
+extern Datum SpcPhaseDatum(TupleDesc tupdesc, const SpcPhase *phase);
+
+/* The blessed result tuple descriptor of the call, copied into mcxt. */
+extern TupleDesc SpcResultTupleDesc(FunctionCallInfo fcinfo, MemoryContext mcxt);
+
+#endif							/* SPC_PG_H */
