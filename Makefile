@@ -16,7 +16,7 @@ MODULEDIR = extension
 DATA = $(wildcard control/*.control) $(wildcard sql/*--*.sql)
 
 REGRESS = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
-REGRESS_OPTS = --inputdir=test --outputdir=test/results --load-extension=spc
+REGRESS_OPTS = --inputdir=test --outputdir=test --load-extension=spc
 
 PG_CONFIG ?= pg_config
 PG_CPPFLAGS = -std=gnu99 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
@@ -39,4 +39,4 @@ unit: test/unit/test_core
 
 .PHONY: prove
 prove:
-	pg_prove --ext .sql -r test/pgtap
+	pg_prove --ext .sql test/pgtap

@@ -58,7 +58,7 @@ CREATE TYPE @extschema@.phase AS (
 COMMENT ON TYPE @extschema@.phase IS
   'Summary of one phase of a control chart, as qicharts2''s summary(): centre line, sigma, counts, trial flag and Anhoej runs analysis.';
 COMMENT ON COLUMN @extschema@.phase.n_subgroups IS 'Subgroups (distinct time keys) in the phase.';
-COMMENT ON COLUMN @extschema@.phase.n_obs IS 'Subgroups with a value that are not excluded.';
+COMMENT ON COLUMN @extschema@.phase.n_obs IS 'Subgroups that are not excluded, with or without a value (as qicharts2''s n.obs).';
 COMMENT ON COLUMN @extschema@.phase.n_baseline IS 'Subgroups that estimated the centre line and sigma (baseline, not excluded, valid).';
 COMMENT ON COLUMN @extschema@.phase.cl IS 'Centre line.';
 COMMENT ON COLUMN @extschema@.phase.avg_lcl IS 'Mean lower control limit over the included points.';

@@ -215,8 +215,6 @@ summarise_phase(const SpcWork *w, SpcPhase *phase)
 	{
 		const SpcPoint *pt = &w->pt[i];
 
-		if (isnan(pt->y))
-			continue;
 		if (pt->y > pt->ucl || pt->y < pt->lcl)
 			phase->sigma_signals++;
 		if (w->sg[i].excluded)
@@ -290,6 +288,14 @@ spc_compute(const SpcChartSpec *spec, const SpcRules *rules,
 	{
 		SpcPoint   *pt = &points[i];
 
+		/* Sums of huge values may overflow: an infinite line is no line. */
+		if (!isfinite(pt->cl) || !isfinite(pt->lcl) || !isfinite(pt->ucl))
+		{
+			if (!isfinite(pt->cl))
+				pt->cl = NAN;
+			pt->lcl = pt->ucl = pt->sigma = w.zone[i] = NAN;
+		}
+
 		/* Too few subgroups to estimate sigma: a centre line, no limits. */
 		if (w.n_est < 2)
 		{
@@ -304,6 +310,12 @@ spc_compute(const SpcChartSpec *spec, const SpcRules *rules,
 	}
 	if (w.n_est < 2)
 		w.sigma = w.sigma_z = NAN;
+	if (!isfinite(w.cl))
+		w.cl = NAN;
+	if (!isfinite(w.sigma))
+		w.sigma = NAN;
+	if (!isfinite(w.sigma_z))
+		w.sigma_z = NAN;
 
 	if (phase == NULL)
 		phase = &local_phase;

@@ -203,7 +203,7 @@ typedef struct SpcPoint
 typedef struct SpcPhase
 {
 	int			n_subgroups;	/* all subgroups of the phase */
-	int			n_obs;			/* subgroups with a value, not excluded */
+	int			n_obs;			/* subgroups not excluded (as qicharts2) */
 	int			n_baseline;		/* subgroups that estimated the limits */
 	double		cl;				/* centre line (NaN when none) */
 	double		avg_lcl;		/* mean of the points' limits */

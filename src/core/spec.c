@@ -368,15 +368,16 @@ spc_parse_rules(const char *text, SpcChartType chart, SpcRules *rules,
 	memset(rules->enabled, 0, sizeof(rules->enabled));
 	copy_bad(bad, badlen, text);
 
-	for (;;)
+	for (bool first = true;; first = false)
 	{
 		char		name[WORD_LEN];
 		int			found = -1;
 
 		if (!read_word(&lx, name))
 		{
-			copy_bad(bad, badlen, *lx.p ? lx.p : text);
-			return *lx.p ? SPC_PARSE_SYNTAX : SPC_PARSE_UNKNOWN_NAME;
+			/* an empty argument names no preset; anything else is malformed */
+			copy_bad(bad, badlen, *lx.p ? lx.p : (first ? text : "end of text"));
+			return (first && *lx.p == '\0') ? SPC_PARSE_UNKNOWN_NAME : SPC_PARSE_SYNTAX;
 		}
 		for (int i = 0; i < SPC_PRESET_COUNT; i++)
 			if (strcmp(name, preset_names[i]) == 0)

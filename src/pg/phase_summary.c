@@ -288,13 +288,24 @@ spc_phase_deserialize(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(state);
 }
 
+/*
+ * A total order (key, then x, n, flags), so that peers are summed in the same
+ * order however partial states were combined: parallel answers are identical
+ * to serial ones to the last bit.
+ */
 static int
 compare_rows(const void *a, const void *b)
 {
-	double		x = ((const PhaseRow *) a)->key;
-	double		y = ((const PhaseRow *) b)->key;
+	const PhaseRow *r = (const PhaseRow *) a;
+	const PhaseRow *s = (const PhaseRow *) b;
 
-	return (x > y) - (x < y);
+	if (r->key != s->key)
+		return r->key < s->key ? -1 : 1;
+	if (r->x != s->x)
+		return r->x < s->x ? -1 : 1;
+	if (r->n != s->n)
+		return r->n < s->n ? -1 : 1;
+	return (int) r->flags - (int) s->flags;
 }
 
 PG_FUNCTION_INFO_V1(spc_phase_final);

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Run inside pg_virtualenv (PGHOST, PGPORT, PGUSER, PGDATABASE are set):
+# the pg_regress suites, then the pgTAP suites, then check that the server
+# never restarted.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+started=$(psql -XAtc "SELECT pg_postmaster_start_time()")
+status=0
+
+if ! make -s installcheck PG_CONFIG="$PG_CONFIG"; then
+	cat test/regression.diffs 2>/dev/null || true
+	status=1
+fi
+
+createdb spc_pgtap
+if ! pg_prove -d spc_pgtap --ext .sql test/pgtap/; then
+	status=1
+fi
+
+if [ "$(psql -XAtc "SELECT pg_postmaster_start_time()")" != "$started" ]; then
+	echo "FAIL: the server restarted during the suite (a backend crashed)"
+	status=1
+fi
+exit $status
