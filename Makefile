@@ -30,8 +30,10 @@ include $(PGXS)
 UNIT_CFLAGS = -std=c99 -pedantic -Wall -Wextra -Werror -O2 -g
 CORE_SRCS = $(CORE_OBJS:.o=.c)
 
-test/unit/test_core: test/unit/test_core.c $(CORE_SRCS) src/core/spc_core.h src/core/spc_internal.h
-	$(CC) $(UNIT_CFLAGS) -Isrc/core -o $@ test/unit/test_core.c $(CORE_SRCS) -lm
+UNIT_SRCS = test/unit/test_core.c test/unit/test_rules.c test/unit/rules_oracle.c
+
+test/unit/test_core: $(UNIT_SRCS) test/unit/unit.h test/unit/rules_oracle.h $(CORE_SRCS) src/core/spc_core.h src/core/spc_internal.h
+	$(CC) $(UNIT_CFLAGS) -Isrc/core -o $@ $(UNIT_SRCS) $(CORE_SRCS) -lm
 
 .PHONY: unit
 unit: test/unit/test_core

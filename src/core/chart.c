@@ -14,10 +14,12 @@
 size_t
 spc_scratch_size(size_t count)
 {
-	/* y, zone, tmp, tmp2 and one role byte per subgroup */
-	if (count > (SIZE_MAX - 64) / (4 * sizeof(double) + 1))
+	/* y, zone, tmp, tmp2, two indices and one role byte per subgroup */
+	const size_t per_subgroup = 4 * sizeof(double) + 2 * sizeof(size_t) + 1;
+
+	if (count > (SIZE_MAX - 64) / per_subgroup)
 		return 0;
-	return count * (4 * sizeof(double) + 1) + 64;
+	return count * per_subgroup + 64;
 }
 
 double
@@ -257,7 +259,8 @@ spc_compute(const SpcChartSpec *spec, const SpcRules *rules,
 	w.zone = w.y + count;
 	w.tmp = w.zone + count;
 	w.tmp2 = w.tmp + count;
-	w.role = (unsigned char *) (w.tmp2 + count);
+	w.index = (size_t *) (w.tmp2 + count);
+	w.role = (unsigned char *) (w.index + 2 * count);
 	w.n_est = 0;
 	w.cl = w.sigma = w.sigma_z = NAN;
 
@@ -280,6 +283,7 @@ spc_compute(const SpcChartSpec *spec, const SpcRules *rules,
 		points[i].cl = points[i].lcl = points[i].ucl = points[i].sigma = NAN;
 		points[i].codes = 0;
 		points[i].variation = SPC_VARIATION_NONE;
+		points[i].trend = 0;
 	}
 
 	compute_limits(&w);

@@ -197,6 +197,7 @@ typedef struct SpcPoint
 	double		sigma;
 	uint32_t	codes;			/* SPC_BIT(SpcCode) set */
 	SpcVariation variation;
+	signed char trend;			/* +1 / -1 on points of a flagged trend */
 } SpcPoint;
 
 /* Per-partition (phase) summary; A.3 of methods.md. */

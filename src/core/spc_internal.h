@@ -29,6 +29,7 @@ typedef struct SpcWork
 	double	   *zone;			/* (y - zone centre) / sigma, NaN when none */
 	double	   *tmp;			/* scratch, count doubles each */
 	double	   *tmp2;
+	size_t	   *index;			/* scratch, 2 * count indices */
 	size_t		n_est;			/* subgroups with SPC_ROLE_EST */
 	/* phase-level results of the chart family */
 	double		cl;

@@ -7,53 +7,16 @@
  * "N passed, N failed" line; exits non-zero on any failure.
  */
 #include "spc_core.h"
+#include "unit.h"
 
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int	passed;
-static int	failed;
+int			unit_passed;
+int			unit_failed;
 
-#define CHECK(cond, ...) \
-	do { \
-		if (cond) \
-			passed++; \
-		else \
-		{ \
-			failed++; \
-			printf("not ok - "); \
-			printf(__VA_ARGS__); \
-			printf("  (%s:%d)\n", __FILE__, __LINE__); \
-		} \
-	} while (0)
-
-static int
-close_to(double a, double b, double tol)
-{
-	if (isnan(a) || isnan(b))
-		return isnan(a) && isnan(b);
-	return fabs(a - b) <= fmax(tol * fmax(fabs(a), fabs(b)), 1e-12);
-}
-
-#define CLOSE(a, b, tol, name) \
-	CHECK(close_to((a), (b), (tol)), "%s: got %.10g, want %.10g", (name), (double) (a), (double) (b))
-
-/* A series: one row per subgroup; NAN x is a missing value. */
-typedef struct Series
-{
-	const char *chart;
-	const char *rules;			/* NULL: the chart's default */
-	size_t		count;
-	const double *x;
-	const double *n;			/* NULL: no denominators */
-	const int  *baseline;		/* NULL: all baseline */
-	const int  *exclude;		/* NULL: none excluded */
-} Series;
-
-static void
-compute(const Series *s, SpcPoint *points, SpcPhase *phase)
+void
+unit_compute(const Series *s, SpcImprovement improvement, SpcPoint *points, SpcPhase *phase)
 {
 	SpcChartSpec spec;
 	SpcRules	rules;
@@ -81,7 +44,7 @@ compute(const Series *s, SpcPoint *points, SpcPhase *phase)
 					  s->exclude ? s->exclude[i] != 0 : false);
 		spc_subgroup_finish(&acc, spec.type, &sg[i]);
 	}
-	spc_compute(&spec, &rules, SPC_IMPROVEMENT_UP, sg, s->count, points, phase, scratch);
+	spc_compute(&spec, &rules, improvement, sg, s->count, points, phase, scratch);
 	free(sg);
 	free(scratch);
 }
@@ -293,7 +256,7 @@ test_i_chart(void)
 	SpcPhase	ph;
 	Series		s = {"i", NULL, 18, x, NULL, NULL, NULL};
 
-	compute(&s, pt, &ph);
+	unit_compute(&s, SPC_IMPROVEMENT_UP, pt, &ph);
 	CLOSE(pt[0].cl, 1.9444, 1e-4, "I mean");
 	CLOSE(pt[0].ucl, 4.6040, 1e-4, "screened UPL");
 	CLOSE(pt[0].lcl, -0.7151, 1e-4, "screened LPL");
@@ -301,7 +264,7 @@ test_i_chart(void)
 		  "point 5 is an ihi1 improvement signal");
 	CHECK(pt[3].codes == 0 && pt[3].variation == SPC_VARIATION_COMMON_CAUSE, "point 4 common cause");
 	s.chart = "i(screen=false)";
-	compute(&s, pt, &ph);
+	unit_compute(&s, SPC_IMPROVEMENT_UP, pt, &ph);
 	CLOSE(pt[0].ucl, 6.9507, 1e-4, "unscreened UPL");
 	CLOSE(pt[0].lcl, -3.0618, 1e-4, "unscreened LPL");
 	CHECK(ph.trial && ph.n_baseline == 18, "18 subgroups give trial limits");
@@ -317,13 +280,13 @@ test_exclude_versus_null(void)
 	SpcPhase	ph;
 	Series		s = {"i", NULL, 10, x, NULL, NULL, exclude};
 
-	compute(&s, pt, &ph);
+	unit_compute(&s, SPC_IMPROVEMENT_UP, pt, &ph);
 	CLOSE(pt[0].ucl, 14.990, 1e-4, "excluded point bridged: UCL");
 	CHECK(pt[3].y == 30 && (pt[3].codes & SPC_BIT(SPC_CODE_IHI1)), "excluded point still tested");
 	CHECK(ph.n_obs == 9 && ph.n_baseline == 9, "excluded point not counted");
 	x[3] = NAN;
 	s.exclude = NULL;
-	compute(&s, pt, &ph);
+	unit_compute(&s, SPC_IMPROVEMENT_UP, pt, &ph);
 	CLOSE(pt[0].ucl, 15.133, 1e-4, "missing point drops both moving ranges: UCL");
 	CHECK(isnan(pt[3].y) && pt[3].codes == 0 && pt[3].variation == SPC_VARIATION_NONE &&
 		  close_to(pt[3].ucl, pt[0].ucl, 0), "missing point: no y, limits drawn");
@@ -346,8 +309,8 @@ test_frozen_baseline(void)
 		x[i] = i < 20 ? 10 + (i % 5) : 30;
 		baseline[i] = i < 20;
 	}
-	compute(&s, pt, &ph);
-	compute(&first, ref, NULL);
+	unit_compute(&s, SPC_IMPROVEMENT_UP, pt, &ph);
+	unit_compute(&first, SPC_IMPROVEMENT_UP, ref, NULL);
 	CLOSE(pt[29].ucl, ref[0].ucl, 0, "frozen UCL equals the baseline-only UCL");
 	CHECK(ph.n_baseline == 20 && !ph.trial, "20 baseline subgroups, not trial");
 	CHECK((pt[25].codes & SPC_BIT(SPC_CODE_IHI1)) != 0, "post-baseline point signals");
@@ -364,24 +327,24 @@ test_attribute_charts(void)
 	SpcPhase	ph;
 	Series		s = {"p", NULL, 5, x, n, NULL, NULL};
 
-	compute(&s, pt, &ph);
+	unit_compute(&s, SPC_IMPROVEMENT_UP, pt, &ph);
 	CHECK(pt[0].cl == 0 && isnan(pt[0].ucl) && isnan(pt[0].sigma), "p-bar 0: centre line, no limits");
 	s.chart = "pp";
-	compute(&s, pt, &ph);
+	unit_compute(&s, SPC_IMPROVEMENT_UP, pt, &ph);
 	CHECK(pt[0].cl == 0 && isnan(pt[0].ucl) && isnan(ph.sigma_z), "p' with p-bar 0: no limits");
 	s.chart = "p";
 	s.x = xs;
-	compute(&s, pt, &ph);
+	unit_compute(&s, SPC_IMPROVEMENT_UP, pt, &ph);
 	CLOSE(pt[0].cl, 29.0 / 70.0, 1e-15, "p-bar = sum x / sum n");
 	CLOSE(pt[1].ucl, fmin(1.0, 29.0 / 70.0 + 3 * sqrt(29.0 / 70.0 * 41.0 / 70.0 / 20.0)), 1e-14,
 		  "p UCL for n = 20");
 	CHECK(pt[0].lcl == 0.0, "p LCL clipped at 0");
 	s.chart = "np";
-	compute(&s, pt, &ph);
+	unit_compute(&s, SPC_IMPROVEMENT_UP, pt, &ph);
 	CLOSE(pt[1].cl, 20 * 29.0 / 70.0, 1e-14, "np centre line is n p-bar");
 	CHECK(pt[1].y == 12, "np plots the count");
 	s.chart = "u";
-	compute(&s, pt, &ph);
+	unit_compute(&s, SPC_IMPROVEMENT_UP, pt, &ph);
 	CLOSE(pt[3].ucl, 29.0 / 70.0 + 3 * sqrt(29.0 / 70.0 / 20.0), 1e-14, "u UCL");
 }
 
@@ -399,28 +362,28 @@ test_degenerate_partitions(void)
 	{
 		Series		s = {charts[c], "ihi,anhoej", 0, one, one, NULL, NULL};
 
-		compute(&s, pt, &ph);
+		unit_compute(&s, SPC_IMPROVEMENT_UP, pt, &ph);
 		CHECK(ph.n_subgroups == 0 && isnan(ph.cl), "%s: empty partition", charts[c]);
 		s.count = 1;
-		compute(&s, pt, &ph);
+		unit_compute(&s, SPC_IMPROVEMENT_UP, pt, &ph);
 		CHECK(isnan(pt[0].lcl) && isnan(pt[0].ucl), "%s: one point, no limits", charts[c]);
 		s.x = same;
 		s.n = same;
 		s.count = 6;
-		compute(&s, pt, &ph);
+		unit_compute(&s, SPC_IMPROVEMENT_UP, pt, &ph);
 		/* c, u and g take sigma from their model, the others from the data */
 		CHECK(pt[5].codes == 0 && (isnan(pt[0].ucl) || strchr("cug", charts[c][0]) != NULL),
 			  "%s: all equal, no signal, no empirical limits", charts[c]);
 		s.x = none;
 		s.count = 3;
-		compute(&s, pt, &ph);
+		unit_compute(&s, SPC_IMPROVEMENT_UP, pt, &ph);
 		CHECK(isnan(pt[0].y) && isnan(pt[0].cl) && ph.n_baseline == 0 && !ph.runs_signal,
 			  "%s: all missing", charts[c]);
 	}
 	{
 		Series		s = {"i", NULL, 1, one, NULL, NULL, NULL};
 
-		compute(&s, pt, &ph);
+		unit_compute(&s, SPC_IMPROVEMENT_UP, pt, &ph);
 		CHECK(pt[0].cl == 5 && pt[0].y == 5, "single point carries y and cl");
 	}
 }
@@ -446,7 +409,7 @@ test_large_partition(void)
 	{
 		Series		s = {charts[c], "ihi,anhoej", count, x, n, NULL, NULL};
 
-		compute(&s, pt, &ph);
+		unit_compute(&s, SPC_IMPROVEMENT_UP, pt, &ph);
 		CHECK(ph.n_subgroups == (int) count && isfinite(ph.cl) && ph.n_useful > 0,
 			  "%s: 100,000 points", charts[c]);
 	}
@@ -468,6 +431,7 @@ main(void)
 	test_attribute_charts();
 	test_degenerate_partitions();
 	test_large_partition();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	test_rules();
+	printf("%d passed, %d failed\n", unit_passed, unit_failed);
+	return unit_failed != 0;
 }
