@@ -6,7 +6,8 @@ EXTVERSION = 0.1.0
 MODULE_big = spc
 CORE_OBJS = src/core/spec.o src/core/constants.o src/core/subgroup.o \
 	src/core/chart.o src/core/individuals.o src/core/attribute.o \
-	src/core/xbar.o src/core/rare_events.o src/core/rules.o src/core/runs.o
+	src/core/xbar.o src/core/rare_events.o src/core/rules.o src/core/runs.o \
+	src/core/assurance.o
 OBJS = $(CORE_OBJS) src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o
 PGFILEDESC = "spc - statistical process control"
 
@@ -25,6 +26,12 @@ EXTRA_CLEAN = test/results test/unit/test_core test/regression.diffs test/regres
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# PGXS tracks no header dependencies: a changed struct must rebuild its users.
+CORE_HEADERS = src/core/spc_core.h src/core/spc_internal.h
+$(OBJS): $(CORE_HEADERS)
+$(OBJS:.o=.bc): $(CORE_HEADERS)
+src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o: src/pg/spc_pg.h
 
 # C unit tests of the pure core: no server, no PostgreSQL headers.
 UNIT_CFLAGS = -std=c99 -pedantic -Wall -Wextra -Werror -O2 -g

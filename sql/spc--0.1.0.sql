@@ -91,6 +91,16 @@ LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;  -- not STRICT: NULLs are data (missi
 COMMENT ON FUNCTION @extschema@.chart(text, double precision, double precision, boolean, boolean, text, text) IS
   'Control chart point of every row: use OVER (PARTITION BY series, phase ORDER BY time); peer rows form one subgroup. chart: run, i, mr, xbar, s, r, p, np, c, u, pp, up, g, t, with options such as ''i(screen=false)'' or ''xbar(method=qcc)''. n: denominator for p, np, pp, u, up. baseline: rows that estimate the limits (false: judged against them). exclude: shown and tested, not used for the limits. rules: NULL for the default (anhoej for run, ihi otherwise) or presets such as ''ihi,anhoej''. improvement: up, down or neutral.';
 
+-- functions
+
+CREATE FUNCTION @extschema@.assurance(goal double precision, lcl double precision,
+                                      ucl double precision, improvement text)
+RETURNS text AS 'MODULE_PATHNAME', 'spc_assurance_sql'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.assurance(double precision, double precision, double precision, text) IS
+  'NHS Making Data Count assurance of a goal against the latest limits: pass (the process will consistently meet it), fail (will consistently miss it) or hit_and_miss (the goal lies within the limits, or on one). improvement: up or down; NULL for neutral or when a limit is NULL.';
+
 -- aggregates: phase summaries
 
 CREATE FUNCTION @extschema@.phase_accum(internal, text, timestamptz, double precision)

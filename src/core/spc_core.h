@@ -114,6 +114,19 @@ typedef enum SpcVariation
 	SPC_VARIATION_NEUTRAL_LOW
 } SpcVariation;
 
+/* NHS Making Data Count assurance of a goal against the process limits. */
+typedef enum SpcAssurance
+{
+	SPC_ASSURANCE_NONE = 0,		/* SQL NULL: no direction or no limits */
+	SPC_ASSURANCE_PASS,			/* the process will consistently meet the goal */
+	SPC_ASSURANCE_FAIL,			/* ... will consistently miss it */
+	SPC_ASSURANCE_HIT_AND_MISS	/* the goal lies within the limits */
+} SpcAssurance;
+
+extern SpcAssurance spc_assurance(double goal, double lcl, double ucl,
+								  SpcImprovement improvement);
+extern const char *spc_assurance_name(SpcAssurance assurance);
+
 /* Parse results; the glue turns each into an SQL error with a hint. */
 typedef enum SpcParseStatus
 {

@@ -295,3 +295,20 @@ SpcPhaseDatum(TupleDesc tupdesc, const SpcPhase *phase)
 	values[15] = Int32GetDatum(phase->sigma_signals);
 	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
 }
+
+PG_FUNCTION_INFO_V1(spc_assurance_sql);
+
+/* spc.assurance(goal, lcl, ucl, improvement): pass, fail or hit_and_miss. */
+Datum
+spc_assurance_sql(PG_FUNCTION_ARGS)
+{
+	char	   *improvement = text_to_cstring(PG_GETARG_TEXT_PP(3));
+	const char *name;
+
+	name = spc_assurance_name(spc_assurance(PG_GETARG_FLOAT8(0), PG_GETARG_FLOAT8(1),
+											PG_GETARG_FLOAT8(2),
+											SpcParseImprovementArg(improvement)));
+	if (name == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(name));
+}

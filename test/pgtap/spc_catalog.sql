@@ -5,7 +5,7 @@ BEGIN;
 CREATE EXTENSION pgtap;
 CREATE EXTENSION spc;
 
-SELECT plan(31);
+SELECT plan(34);
 
 SELECT has_extension('spc');
 SELECT has_schema('spc');
@@ -32,6 +32,11 @@ SELECT is(
 SELECT is(
   (SELECT pronargdefaults FROM pg_proc WHERE oid = 'spc.chart(text, float8, float8, boolean, boolean, text, text)'::regprocedure),
   5::smallint, 'spc.chart: n, baseline, exclude, rules and improvement have defaults');
+
+-- spc.assurance: a plain IMMUTABLE STRICT function.
+SELECT has_function('spc', 'assurance', ARRAY['double precision', 'double precision', 'double precision', 'text']);
+SELECT volatility_is('spc', 'assurance', ARRAY['double precision', 'double precision', 'double precision', 'text'], 'immutable');
+SELECT is_strict('spc', 'assurance', ARRAY['double precision', 'double precision', 'double precision', 'text']);
 
 -- spc.phase_summary: six aggregates, each with combine, serial and deserial.
 SELECT is_aggregate('spc', 'phase_summary', ARRAY['text', 'timestamp with time zone', 'double precision']);

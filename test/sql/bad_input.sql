@@ -81,10 +81,11 @@ FROM (SELECT chart, spc.chart(chart, CASE WHEN i < 0 THEN 1.0 END, CASE WHEN i <
       FROM generate_series(1, 10) i,
            unnest(ARRAY['run','i','mr','xbar','s','r','p','np','c','u','pp','up','g','t']) chart) s
 GROUP BY chart ORDER BY chart;
--- All equal: empirical sigma is 0, so no limits (c, u and g keep their
--- model-based limits); never a signal.
+-- All equal: empirical sigma is 0, so no limits and no signal.  Charts with
+-- model-based limits (p, np, c, u, g) keep them, and 30 identical points all
+-- within 1 sigma are ihi5's pattern: far less variation than the model expects.
 SELECT chart, min((c).y) AS y, min((c).cl) AS cl, round(min((c).ucl)::numeric, 4) AS ucl,
-       bool_or((c).signal) AS any_signal
+       string_agg(DISTINCT array_to_string((c).signals, ','), ';') AS codes
 FROM (SELECT chart, spc.chart(chart, 4, 8) OVER (PARTITION BY chart ORDER BY i) AS c
       FROM generate_series(1, 30) i,
            unnest(ARRAY['run','i','mr','xbar','s','r','p','np','c','u','pp','up','g','t']) chart) s
