@@ -113,3 +113,52 @@ SELECT (s).n_obs, (s).n_useful, (s).cl, (s).longest_run, (s).longest_run_max,
        (s).n_crossings, (s).n_crossings_min, (s).runs_signal
 FROM (SELECT spc.phase_summary('run', i::float8, x) AS s
       FROM conf_input WHERE case_id = 'pub17_cdi_run_freeze_qic') q;
+
+-- Rules against the reference tools.
+-- qicharts2: a part has runs_signal exactly when some point of it carries an
+-- Anhoej code (rules 'anhoej').
+CREATE TEMP TABLE conf_runs AS
+SELECT d.case_id, d.part, bool_or((c).signals && ARRAY['anhoej_run', 'anhoej_crossings']) AS ours
+FROM (SELECT d.case_id, d.part, d.obs,
+             spc.chart(m.spec, d.x, d.n, d.baseline = 1, d.excluded = 1, rules => 'anhoej')
+               OVER (PARTITION BY d.case_id, d.part ORDER BY d.i) AS c
+      FROM conf_input d JOIN conf_case_chart m USING (case_id)) d
+GROUP BY d.case_id, d.part;
+SELECT count(*) AS parts, count(*) FILTER (WHERE r.ours = (e.runs_signal = 1)) AS agree,
+       count(*) FILTER (WHERE e.runs_signal = 1) AS with_runs_signal
+FROM (SELECT DISTINCT case_id, part, runs_signal FROM conf_expected WHERE tool LIKE 'qicharts2%') e
+JOIN conf_runs r USING (case_id, part);
+
+-- NHSRplotthedots: one label per point; 'Common Cause' means no NHS pattern
+-- at all, 'Below LCL' / 'Above UCL' the limit rule.
+SELECT e.signal_type, array_to_string(r.signals, ',') AS our_codes, count(*) AS points
+FROM conf_expected e
+JOIN (SELECT d.i, spc.chart('i', d.x, rules => 'nhs', improvement => 'up') OVER (ORDER BY d.i) AS c
+      FROM conf_input d WHERE case_id = 'pub24_cabg_age_i_ptd') q ON q.i = e.i
+CROSS JOIN LATERAL (SELECT (q.c).signals) r(signals)
+WHERE e.case_id = 'pub24_cabg_age_i_ptd'
+GROUP BY 1, 2 ORDER BY 1, 2;
+
+-- qcc 2.7 violating.runs: 7 or more points on one side (the CL breaks a run),
+-- flagged from the 7th point on.  Ours, we(shift=7), flags the whole run: a
+-- point is qcc's exactly when it is the 7th or later point of a run we flag.
+CREATE TEMP TABLE conf_qcc_runs AS
+SELECT case_id, i, violating,
+       flagged AND row_number() OVER (PARTITION BY case_id, run ORDER BY i) >= 7 AS ours
+FROM (SELECT case_id, i, violating, flagged,
+             sum(CASE WHEN side IS DISTINCT FROM prev_side THEN 1 ELSE 0 END)
+               OVER (PARTITION BY case_id ORDER BY i) AS run
+      FROM (SELECT case_id, i, violating, 'we4' = ANY ((c).signals) AS flagged,
+                   sign((c).y - (c).cl) AS side,
+                   lag(sign((c).y - (c).cl)) OVER (PARTITION BY case_id ORDER BY i) AS prev_side
+            FROM (SELECT e.case_id, e.i, e.qcc_violating_runs = 1 AS violating, r.c
+                  FROM conf_expected e
+                  JOIN (SELECT d.case_id, d.i, d.obs,
+                               spc.chart(m.spec, d.x, d.n, d.baseline = 1, d.excluded = 1, rules => 'we(shift=7)')
+                                 OVER (PARTITION BY d.case_id, d.part ORDER BY d.i) AS c
+                        FROM conf_input d JOIN conf_case_chart m USING (case_id)) r
+                    ON r.case_id = e.case_id AND r.i = e.i AND r.obs = 1
+                  WHERE e.tool = 'qcc') q1) q2) q3;
+SELECT count(*) AS qcc_points, count(*) FILTER (WHERE violating = ours) AS agree,
+       count(*) FILTER (WHERE violating) AS violating_runs
+FROM conf_qcc_runs;
