@@ -64,6 +64,16 @@ side_of(const SpcPoint *pt)
 	return (pt->y > pt->cl) - (pt->y < pt->cl);
 }
 
+/* Sign of the step from sequence point k - 1 to point k. */
+static int
+step(const SpcWork *w, const Sequence *seq, size_t k)
+{
+	double		a = w->pt[seq->idx[k - 1]].y,
+				b = w->pt[seq->idx[k]].y;
+
+	return (b > a) - (b < a);
+}
+
 static void
 flag(SpcWork *w, const Sequence *seq, size_t from, size_t to, int code)
 {
@@ -126,10 +136,7 @@ rule_trend(SpcWork *w, const Sequence *seq, int length, bool skip_ties, int code
 
 		if (k < seq->len)
 		{
-			double		a = w->pt[seq->idx[k - 1]].y,
-						b = w->pt[seq->idx[k]].y;
-
-			d = (b > a) - (b < a);
+			d = step(w, seq, k);
 			if (d == 0 && skip_ties)
 				continue;
 			if (d != 0 && d == dir)
@@ -181,10 +188,7 @@ rule_alternating(SpcWork *w, const Sequence *seq, int length, int code)
 
 		if (k < seq->len)
 		{
-			double		a = w->pt[seq->idx[k - 1]].y,
-						b = w->pt[seq->idx[k]].y;
-
-			d = (b > a) - (b < a);
+			d = step(w, seq, k);
 			if (d != 0 && d == -last_d)
 			{
 				points++;
