@@ -1,0 +1,1056 @@
+-- learning_network 0.1.0: the network's data model, weekly data with an audit
+-- trail, and chart views for SQL, BI tools and the HUB.
+\echo Use "CREATE EXTENSION learning_network CASCADE" to load this file. \quit
+
+COMMENT ON SCHEMA @extschema@ IS
+  'The learning network: collaboratives, cohorts, facilities, improvement projects, measures, weekly observations with their audit trail, phases, annotations, goals, and the chart views (extension learning_network).';
+
+-- helpers
+
+CREATE FUNCTION @extschema@.week_start(d date) RETURNS date
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN d - extract(dow FROM d)::integer;
+
+COMMENT ON FUNCTION @extschema@.week_start(date) IS
+  'The Sunday that starts the network week (Sunday to Saturday) containing d.';
+
+-- reference tables
+
+CREATE TABLE @extschema@.collaborative (
+  collaborative_id integer PRIMARY KEY,
+  code text NOT NULL UNIQUE CHECK (code ~ '^[A-Z][A-Z0-9_]*$'),
+  name text NOT NULL UNIQUE,
+  is_reference boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE @extschema@.collaborative IS 'An improvement collaborative of the network (the four ACR Learning Network collaboratives are installed with the extension).';
+COMMENT ON COLUMN @extschema@.collaborative.collaborative_id IS 'Identifier.';
+COMMENT ON COLUMN @extschema@.collaborative.code IS 'Short upper-case code, e.g. MAMMO.';
+COMMENT ON COLUMN @extschema@.collaborative.name IS 'Name, e.g. Mammography Positioning.';
+COMMENT ON COLUMN @extschema@.collaborative.is_reference IS 'True for rows installed by the extension (re-created by CREATE EXTENSION, so not dumped).';
+
+CREATE SEQUENCE @extschema@.cohort_id_seq;
+CREATE TABLE @extschema@.cohort (
+  cohort_id integer PRIMARY KEY DEFAULT nextval('@extschema@.cohort_id_seq'),
+  collaborative_id integer NOT NULL REFERENCES @extschema@.collaborative,
+  name text NOT NULL,
+  starts_on date NOT NULL,
+  graduates_on date,
+  UNIQUE (collaborative_id, name),
+  CONSTRAINT cohort_graduates_after_start CHECK (graduates_on IS NULL OR graduates_on > starts_on)
+);
+ALTER SEQUENCE @extschema@.cohort_id_seq OWNED BY @extschema@.cohort.cohort_id;
+COMMENT ON TABLE @extschema@.cohort IS 'A cohort of facilities taking the ImPower course together in one collaborative.';
+COMMENT ON COLUMN @extschema@.cohort.cohort_id IS 'Identifier.';
+COMMENT ON COLUMN @extschema@.cohort.collaborative_id IS 'The collaborative.';
+COMMENT ON COLUMN @extschema@.cohort.name IS 'Name, e.g. Cohort 1.';
+COMMENT ON COLUMN @extschema@.cohort.starts_on IS 'Date of the first course session.';
+COMMENT ON COLUMN @extschema@.cohort.graduates_on IS 'Graduation date (end of the course).';
+
+CREATE SEQUENCE @extschema@.facility_id_seq;
+CREATE TABLE @extschema@.facility (
+  facility_id integer PRIMARY KEY DEFAULT nextval('@extschema@.facility_id_seq'),
+  name text NOT NULL UNIQUE,
+  city text,
+  state text,
+  pseudonym text NOT NULL UNIQUE
+    DEFAULT 'F-' || upper(substr(md5(random()::text || clock_timestamp()::text), 1, 6))
+    CHECK (pseudonym ~ '^[A-Z0-9-]{3,16}$')
+);
+ALTER SEQUENCE @extschema@.facility_id_seq OWNED BY @extschema@.facility.facility_id;
+COMMENT ON TABLE @extschema@.facility IS 'A member facility (imaging practice or hospital).';
+COMMENT ON COLUMN @extschema@.facility.facility_id IS 'Identifier.';
+COMMENT ON COLUMN @extschema@.facility.name IS 'Display name; shown only to the facility itself and to network staff.';
+COMMENT ON COLUMN @extschema@.facility.city IS 'City.';
+COMMENT ON COLUMN @extschema@.facility.state IS 'State or region.';
+COMMENT ON COLUMN @extschema@.facility.pseudonym IS 'Pseudonym code shown in network-wide views instead of the name (random, not derived from the identifier).';
+
+CREATE SEQUENCE @extschema@.project_id_seq;
+CREATE TABLE @extschema@.project (
+  project_id integer PRIMARY KEY DEFAULT nextval('@extschema@.project_id_seq'),
+  facility_id integer NOT NULL REFERENCES @extschema@.facility,
+  collaborative_id integer NOT NULL REFERENCES @extschema@.collaborative,
+  cohort_id integer REFERENCES @extschema@.cohort,
+  title text NOT NULL,
+  aim text,
+  status text NOT NULL DEFAULT 'preparation'
+    CHECK (status IN ('preparation', 'impower', 'star_site', 'closed')),
+  started_on date NOT NULL,
+  UNIQUE (project_id, facility_id)
+);
+ALTER SEQUENCE @extschema@.project_id_seq OWNED BY @extschema@.project.project_id;
+CREATE INDEX project_facility_idx ON @extschema@.project (facility_id);
+COMMENT ON TABLE @extschema@.project IS 'A facility''s team-based improvement project in one collaborative.';
+COMMENT ON COLUMN @extschema@.project.project_id IS 'Identifier.';
+COMMENT ON COLUMN @extschema@.project.facility_id IS 'The facility running the project.';
+COMMENT ON COLUMN @extschema@.project.collaborative_id IS 'The collaborative; its measures are the project''s measures.';
+COMMENT ON COLUMN @extschema@.project.cohort_id IS 'The cohort the team took the course with.';
+COMMENT ON COLUMN @extschema@.project.title IS 'Project title.';
+COMMENT ON COLUMN @extschema@.project.aim IS 'SMART aim statement.';
+COMMENT ON COLUMN @extschema@.project.status IS 'preparation, impower (in the course), star_site (graduated, sharing with the network) or closed.';
+COMMENT ON COLUMN @extschema@.project.started_on IS 'Start of baseline data collection.';
+
+CREATE SEQUENCE @extschema@.measure_id_seq START WITH 1000;
+CREATE TABLE @extschema@.measure (
+  measure_id integer PRIMARY KEY DEFAULT nextval('@extschema@.measure_id_seq'),
+  collaborative_id integer NOT NULL REFERENCES @extschema@.collaborative,
+  code text NOT NULL UNIQUE CHECK (code ~ '^[A-Z][A-Z0-9_]*$'),
+  name text NOT NULL,
+  numerator_definition text NOT NULL,
+  denominator_definition text,
+  kind text NOT NULL CHECK (kind IN ('proportion', 'rate', 'count', 'individual')),
+  chart text NOT NULL,
+  rules text,
+  improvement text NOT NULL CHECK (improvement IN ('up', 'down', 'neutral')),
+  unit text NOT NULL,
+  multiplier double precision NOT NULL DEFAULT 1 CHECK (multiplier > 0 AND multiplier < 'Infinity'),
+  parent_measure_id integer REFERENCES @extschema@.measure,
+  is_reference boolean NOT NULL DEFAULT false,
+  CONSTRAINT measure_denominator_defined CHECK (kind NOT IN ('proportion', 'rate') OR denominator_definition IS NOT NULL)
+);
+ALTER SEQUENCE @extschema@.measure_id_seq OWNED BY @extschema@.measure.measure_id;
+COMMENT ON TABLE @extschema@.measure IS 'A measure of a collaborative: what is counted each week, how it is charted and which direction is better. Element measures (one per audit criterion) name their overall measure as parent.';
+COMMENT ON COLUMN @extschema@.measure.measure_id IS 'Identifier (reference measures below 1000, local ones from 1000).';
+COMMENT ON COLUMN @extschema@.measure.collaborative_id IS 'The collaborative whose projects report it.';
+COMMENT ON COLUMN @extschema@.measure.code IS 'Code, e.g. MAMMO_POS_PASS.';
+COMMENT ON COLUMN @extschema@.measure.name IS 'Name shown on charts.';
+COMMENT ON COLUMN @extschema@.measure.numerator_definition IS 'What the numerator (or the value) counts.';
+COMMENT ON COLUMN @extschema@.measure.denominator_definition IS 'What the denominator counts (proportion and rate measures).';
+COMMENT ON COLUMN @extschema@.measure.kind IS 'proportion (numerator of denominator), rate (count per exposure), count (numerator only) or individual (one value a week).';
+COMMENT ON COLUMN @extschema@.measure.chart IS 'The spc.chart type used, e.g. p, pp (Laney, for denominators in the thousands), i, c.';
+COMMENT ON COLUMN @extschema@.measure.rules IS 'The spc.chart rules argument; NULL for the chart''s default (ihi).';
+COMMENT ON COLUMN @extschema@.measure.improvement IS 'Which direction is better: up, down or neutral.';
+COMMENT ON COLUMN @extschema@.measure.unit IS 'Unit of the plotted values after the multiplier, e.g. % or screens.';
+COMMENT ON COLUMN @extschema@.measure.multiplier IS 'Factor applied to plotted values in views (100 shows proportions as percentages).';
+COMMENT ON COLUMN @extschema@.measure.parent_measure_id IS 'For an element (per-criterion) measure, the overall measure it belongs to.';
+COMMENT ON COLUMN @extschema@.measure.is_reference IS 'True for the catalogue installed by the extension (re-created by CREATE EXTENSION, so not dumped).';
+
+-- The chart and rules of a measure are checked by the engine itself.
+CREATE FUNCTION @extschema@.measure_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  PERFORM spc.chart(NEW.chart, 1, 1, rules => NEW.rules, improvement => NEW.improvement) OVER ();
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION @extschema@.measure_check() IS 'Trigger: a measure''s chart and rules must be valid spc.chart arguments.';
+CREATE TRIGGER measure_check BEFORE INSERT OR UPDATE OF chart, rules, improvement ON @extschema@.measure
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.measure_check();
+
+-- weekly data
+
+CREATE TABLE @extschema@.observation (
+  facility_id integer NOT NULL,
+  project_id integer NOT NULL,
+  measure_id integer NOT NULL REFERENCES @extschema@.measure,
+  week_start date NOT NULL,
+  numerator bigint CONSTRAINT observation_numerator_not_negative CHECK (numerator >= 0),
+  denominator double precision
+    CONSTRAINT observation_denominator_positive CHECK (denominator > 0 AND denominator < 'Infinity'),
+  value double precision
+    CONSTRAINT observation_value_finite CHECK (value > '-Infinity' AND value < 'Infinity'),
+  excluded boolean NOT NULL DEFAULT false,
+  note text,
+  entered_by name NOT NULL DEFAULT current_user,
+  entered_at timestamptz NOT NULL DEFAULT now(),
+  version integer NOT NULL DEFAULT 1,
+  PRIMARY KEY (facility_id, project_id, measure_id, week_start),
+  FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id),
+  CONSTRAINT observation_week_is_sunday CHECK (extract(dow FROM week_start) = 0)
+);
+CREATE INDEX observation_project_measure_idx ON @extschema@.observation (project_id, measure_id, week_start);
+CREATE INDEX observation_measure_week_idx ON @extschema@.observation (measure_id, week_start);
+COMMENT ON TABLE @extschema@.observation IS 'One week of one measure of one project: the numbers a team entered. Every change is kept in observation_history.';
+COMMENT ON COLUMN @extschema@.observation.facility_id IS 'The facility (part of the key: the distribution and access column).';
+COMMENT ON COLUMN @extschema@.observation.project_id IS 'The project.';
+COMMENT ON COLUMN @extschema@.observation.measure_id IS 'The measure.';
+COMMENT ON COLUMN @extschema@.observation.week_start IS 'The Sunday that starts the week.';
+COMMENT ON COLUMN @extschema@.observation.numerator IS 'Count (proportion, rate and count measures).';
+COMMENT ON COLUMN @extschema@.observation.denominator IS 'Denominator: exams audited, patients eligible, exposure (proportion and rate measures).';
+COMMENT ON COLUMN @extschema@.observation.value IS 'The week''s value (individual measures).';
+COMMENT ON COLUMN @extschema@.observation.excluded IS 'Shown and tested on the chart but left out of its limits (a known special cause).';
+COMMENT ON COLUMN @extschema@.observation.note IS 'Free-text note on the week.';
+COMMENT ON COLUMN @extschema@.observation.entered_by IS 'Role that last entered or corrected the week.';
+COMMENT ON COLUMN @extschema@.observation.entered_at IS 'When the week was last entered or corrected.';
+COMMENT ON COLUMN @extschema@.observation.version IS 'Incremented by every correction (optimistic concurrency).';
+
+CREATE SEQUENCE @extschema@.observation_history_id_seq;
+CREATE TABLE @extschema@.observation_history (
+  history_id bigint NOT NULL DEFAULT nextval('@extschema@.observation_history_id_seq'),
+  facility_id integer NOT NULL,
+  project_id integer NOT NULL,
+  measure_id integer NOT NULL,
+  week_start date NOT NULL,
+  operation text NOT NULL CHECK (operation IN ('insert', 'update', 'delete')),
+  numerator bigint,
+  denominator double precision,
+  value double precision,
+  excluded boolean NOT NULL,
+  note text,
+  version integer NOT NULL,
+  changed_by name NOT NULL,
+  changed_at timestamptz NOT NULL,
+  PRIMARY KEY (facility_id, history_id)
+);
+ALTER SEQUENCE @extschema@.observation_history_id_seq OWNED BY @extschema@.observation_history.history_id;
+CREATE INDEX observation_history_key_idx
+  ON @extschema@.observation_history (project_id, measure_id, week_start, history_id);
+COMMENT ON TABLE @extschema@.observation_history IS 'Audit trail of observation: one row per insert, correction and deletion, append-only. The row holds the week as it was after the change (for a deletion, as it was when deleted), so any past state can be rebuilt.';
+COMMENT ON COLUMN @extschema@.observation_history.history_id IS 'Order of the changes.';
+COMMENT ON COLUMN @extschema@.observation_history.facility_id IS 'The facility.';
+COMMENT ON COLUMN @extschema@.observation_history.project_id IS 'The project.';
+COMMENT ON COLUMN @extschema@.observation_history.measure_id IS 'The measure.';
+COMMENT ON COLUMN @extschema@.observation_history.week_start IS 'The week.';
+COMMENT ON COLUMN @extschema@.observation_history.operation IS 'insert, update (a correction) or delete.';
+COMMENT ON COLUMN @extschema@.observation_history.numerator IS 'Numerator after the change.';
+COMMENT ON COLUMN @extschema@.observation_history.denominator IS 'Denominator after the change.';
+COMMENT ON COLUMN @extschema@.observation_history.value IS 'Value after the change.';
+COMMENT ON COLUMN @extschema@.observation_history.excluded IS 'Excluded flag after the change.';
+COMMENT ON COLUMN @extschema@.observation_history.note IS 'Note after the change.';
+COMMENT ON COLUMN @extschema@.observation_history.version IS 'Version of the week after the change.';
+COMMENT ON COLUMN @extschema@.observation_history.changed_by IS 'Role that made the change.';
+COMMENT ON COLUMN @extschema@.observation_history.changed_at IS 'When (transaction time).';
+
+-- Write-time rules that need other tables or the clock, with messages a team
+-- can act on.  Corrections are stamped with who and when.
+CREATE FUNCTION @extschema@.observation_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  m record;
+  project_collaborative integer;
+BEGIN
+  IF NEW.week_start > @extschema@.week_start(current_date) THEN
+    RAISE EXCEPTION 'week % is in the future', NEW.week_start
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'observation_week_not_future',
+            HINT = 'Enter a week once it has started; the current week starts ' || @extschema@.week_start(current_date) || '.';
+  END IF;
+  SELECT kind, code, collaborative_id INTO m FROM @extschema@.measure WHERE measure_id = NEW.measure_id;
+  SELECT collaborative_id INTO project_collaborative FROM @extschema@.project WHERE project_id = NEW.project_id;
+  IF m.collaborative_id IS DISTINCT FROM project_collaborative THEN
+    RAISE EXCEPTION 'measure % is not a measure of project %''s collaborative', coalesce(m.code, NEW.measure_id::text), NEW.project_id
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'observation_measure_of_collaborative',
+            HINT = 'Choose one of the measures of the project''s collaborative.';
+  END IF;
+  IF m.kind IN ('proportion', 'rate') AND (NEW.numerator IS NULL OR NEW.denominator IS NULL OR NEW.value IS NOT NULL) THEN
+    RAISE EXCEPTION 'measure % needs a numerator and a denominator, and no value', m.code
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'observation_fits_measure';
+  END IF;
+  IF m.kind = 'proportion' AND NEW.numerator > NEW.denominator THEN
+    RAISE EXCEPTION 'numerator % is above denominator % for measure %', NEW.numerator, NEW.denominator, m.code
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'observation_numerator_within_denominator',
+            HINT = 'A proportion counts the cases (numerator) among those examined (denominator).';
+  END IF;
+  IF m.kind = 'count' AND (NEW.numerator IS NULL OR NEW.denominator IS NOT NULL OR NEW.value IS NOT NULL) THEN
+    RAISE EXCEPTION 'measure % needs a count in numerator only', m.code
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'observation_fits_measure';
+  END IF;
+  IF m.kind = 'individual' AND (NEW.value IS NULL OR NEW.numerator IS NOT NULL OR NEW.denominator IS NOT NULL) THEN
+    RAISE EXCEPTION 'measure % needs a value only', m.code
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'observation_fits_measure';
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    IF (NEW.facility_id, NEW.project_id, NEW.measure_id, NEW.week_start)
+       IS DISTINCT FROM (OLD.facility_id, OLD.project_id, OLD.measure_id, OLD.week_start) THEN
+      RAISE EXCEPTION 'the project, measure and week of an observation cannot change'
+        USING ERRCODE = 'check_violation', CONSTRAINT = 'observation_key_fixed',
+              HINT = 'Delete the week and enter it again under the right key.';
+    END IF;
+    NEW.entered_by := current_user;
+    NEW.entered_at := now();
+    NEW.version := OLD.version + 1;
+  END IF;
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION @extschema@.observation_check() IS 'Trigger: rejects future weeks, measures of another collaborative, and numbers that do not fit the measure''s kind; stamps corrections.';
+CREATE TRIGGER observation_check BEFORE INSERT OR UPDATE ON @extschema@.observation
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.observation_check();
+
+CREATE FUNCTION @extschema@.observation_audit() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  r @extschema@.observation;
+BEGIN
+  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+  INSERT INTO @extschema@.observation_history (facility_id, project_id, measure_id, week_start, operation,
+      numerator, denominator, value, excluded, note, version, changed_by, changed_at)
+  VALUES (r.facility_id, r.project_id, r.measure_id, r.week_start, lower(TG_OP),
+      r.numerator, r.denominator, r.value, r.excluded, r.note, r.version, current_user, now());
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION @extschema@.observation_audit() IS 'Trigger: appends every insert, correction and deletion of an observation to observation_history.';
+CREATE TRIGGER observation_audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.observation
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.observation_audit();
+
+CREATE FUNCTION @extschema@.history_append_only() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RAISE EXCEPTION 'observation_history is append-only'
+    USING ERRCODE = 'insufficient_privilege', HINT = 'Corrections are recorded by changing observation.';
+END $$;
+COMMENT ON FUNCTION @extschema@.history_append_only() IS 'Trigger: refuses updates and deletes of the audit trail.';
+CREATE TRIGGER history_append_only BEFORE UPDATE OR DELETE ON @extschema@.observation_history
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.history_append_only();
+CREATE TRIGGER history_no_truncate BEFORE TRUNCATE ON @extschema@.observation_history
+  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.history_append_only();
+
+-- chart annotations
+
+CREATE SEQUENCE @extschema@.phase_id_seq;
+CREATE TABLE @extschema@.phase (
+  phase_id integer NOT NULL DEFAULT nextval('@extschema@.phase_id_seq'),
+  facility_id integer NOT NULL,
+  project_id integer NOT NULL,
+  measure_id integer REFERENCES @extschema@.measure,
+  starts_on date NOT NULL CONSTRAINT phase_starts_on_sunday CHECK (extract(dow FROM starts_on) = 0),
+  label text NOT NULL,
+  freeze_after integer CONSTRAINT phase_freeze_after_positive CHECK (freeze_after >= 2),
+  note text,
+  PRIMARY KEY (facility_id, phase_id),
+  UNIQUE (phase_id),
+  FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id)
+);
+ALTER SEQUENCE @extschema@.phase_id_seq OWNED BY @extschema@.phase.phase_id;
+CREATE UNIQUE INDEX phase_start_idx ON @extschema@.phase (project_id, coalesce(measure_id, 0), starts_on);
+COMMENT ON TABLE @extschema@.phase IS 'A phase ("mean grouping"): from this week on the chart gets a new centre line and limits. Weeks before a project''s first phase form the Baseline phase.';
+COMMENT ON COLUMN @extschema@.phase.phase_id IS 'Identifier.';
+COMMENT ON COLUMN @extschema@.phase.facility_id IS 'The facility.';
+COMMENT ON COLUMN @extschema@.phase.project_id IS 'The project.';
+COMMENT ON COLUMN @extschema@.phase.measure_id IS 'The measure; NULL for every measure of the project.';
+COMMENT ON COLUMN @extschema@.phase.starts_on IS 'First week (a Sunday) of the phase.';
+COMMENT ON COLUMN @extschema@.phase.label IS 'Label shown on the chart, e.g. After ImPower.';
+COMMENT ON COLUMN @extschema@.phase.freeze_after IS 'Freeze the limits after this many weeks of the phase: later weeks are judged against them. NULL: every week counts.';
+COMMENT ON COLUMN @extschema@.phase.note IS 'Why the phase starts (the change made).';
+
+CREATE SEQUENCE @extschema@.annotation_id_seq;
+CREATE TABLE @extschema@.annotation (
+  annotation_id integer NOT NULL DEFAULT nextval('@extschema@.annotation_id_seq'),
+  facility_id integer NOT NULL,
+  project_id integer NOT NULL,
+  measure_id integer REFERENCES @extschema@.measure,
+  week_start date NOT NULL CONSTRAINT annotation_week_is_sunday CHECK (extract(dow FROM week_start) = 0),
+  kind text NOT NULL DEFAULT 'note' CHECK (kind IN ('pdsa', 'event', 'note')),
+  text text NOT NULL CHECK (length(text) BETWEEN 1 AND 500),
+  created_by name NOT NULL DEFAULT current_user,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (facility_id, annotation_id),
+  UNIQUE (annotation_id),
+  FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id)
+);
+ALTER SEQUENCE @extschema@.annotation_id_seq OWNED BY @extschema@.annotation.annotation_id;
+CREATE INDEX annotation_week_idx ON @extschema@.annotation (project_id, week_start);
+COMMENT ON TABLE @extschema@.annotation IS 'A note on a chart week: a PDSA cycle, an event, a remark.';
+COMMENT ON COLUMN @extschema@.annotation.annotation_id IS 'Identifier.';
+COMMENT ON COLUMN @extschema@.annotation.facility_id IS 'The facility.';
+COMMENT ON COLUMN @extschema@.annotation.project_id IS 'The project.';
+COMMENT ON COLUMN @extschema@.annotation.measure_id IS 'The measure; NULL for every measure of the project.';
+COMMENT ON COLUMN @extschema@.annotation.week_start IS 'The week annotated.';
+COMMENT ON COLUMN @extschema@.annotation.kind IS 'pdsa, event or note.';
+COMMENT ON COLUMN @extschema@.annotation.text IS 'The annotation.';
+COMMENT ON COLUMN @extschema@.annotation.created_by IS 'Role that wrote it.';
+COMMENT ON COLUMN @extschema@.annotation.created_at IS 'When.';
+
+CREATE TABLE @extschema@.goal (
+  facility_id integer NOT NULL,
+  project_id integer NOT NULL,
+  measure_id integer NOT NULL REFERENCES @extschema@.measure,
+  target double precision NOT NULL CHECK (target > '-Infinity' AND target < 'Infinity'),
+  target_date date,
+  set_by name NOT NULL DEFAULT current_user,
+  set_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (facility_id, project_id, measure_id),
+  FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id)
+);
+COMMENT ON TABLE @extschema@.goal IS 'The SMART-goal target of a project''s measure, in the measure''s own units (a proportion as 0 to 1).';
+COMMENT ON COLUMN @extschema@.goal.facility_id IS 'The facility.';
+COMMENT ON COLUMN @extschema@.goal.project_id IS 'The project.';
+COMMENT ON COLUMN @extschema@.goal.measure_id IS 'The measure.';
+COMMENT ON COLUMN @extschema@.goal.target IS 'Target value, unscaled (views apply the measure''s multiplier).';
+COMMENT ON COLUMN @extschema@.goal.target_date IS 'Date by which the target should be met.';
+COMMENT ON COLUMN @extschema@.goal.set_by IS 'Role that set it.';
+COMMENT ON COLUMN @extschema@.goal.set_at IS 'When.';
+
+-- The annotation and phase measure, if any, must be one of the project's.
+CREATE FUNCTION @extschema@.project_measure_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF NEW.measure_id IS NOT NULL AND NOT EXISTS (
+      SELECT 1 FROM @extschema@.measure m JOIN @extschema@.project p USING (collaborative_id)
+      WHERE m.measure_id = NEW.measure_id AND p.project_id = NEW.project_id) THEN
+    RAISE EXCEPTION 'measure % is not a measure of project %''s collaborative', NEW.measure_id, NEW.project_id
+      USING ERRCODE = 'check_violation', CONSTRAINT = TG_TABLE_NAME || '_measure_of_collaborative';
+  END IF;
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION @extschema@.project_measure_check() IS 'Trigger: a phase, annotation or goal names a measure of the project''s collaborative.';
+CREATE TRIGGER phase_measure_check BEFORE INSERT OR UPDATE ON @extschema@.phase
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.project_measure_check();
+CREATE TRIGGER annotation_measure_check BEFORE INSERT OR UPDATE ON @extschema@.annotation
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.project_measure_check();
+CREATE TRIGGER goal_measure_check BEFORE INSERT OR UPDATE ON @extschema@.goal
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.project_measure_check();
+
+-- reference data: the four collaboratives and the measure catalogue
+
+INSERT INTO @extschema@.collaborative (collaborative_id, code, name, is_reference) VALUES
+  (1, 'LCS', 'Lung Cancer Screening', true),
+  (2, 'MAMMO', 'Mammography Positioning', true),
+  (3, 'PROSTATE', 'Prostate MR Image Quality', true),
+  (4, 'RFU', 'Recommendations Follow-Up', true);
+
+INSERT INTO @extschema@.measure (measure_id, collaborative_id, code, name, numerator_definition,
+    denominator_definition, kind, chart, improvement, unit, multiplier, parent_measure_id, is_reference) VALUES
+  (1, 2, 'MAMMO_POS_PASS', 'Screening mammograms meeting all positioning criteria',
+   'Audited screening exams passing every positioning criterion', 'Screening exams audited that week',
+   'proportion', 'p', 'up', '%', 100, NULL, true),
+  (2, 2, 'MAMMO_POS_EL_PNL', 'Posterior nipple line adequate (CC within 1 cm of MLO)',
+   'Audited exams passing the posterior nipple line criterion', 'Audited exams where the criterion applies',
+   'proportion', 'p', 'up', '%', 100, 1, true),
+  (3, 2, 'MAMMO_POS_EL_PECT', 'Pectoral muscle to the posterior nipple line (MLO)',
+   'Audited exams passing the pectoral muscle criterion', 'Audited exams where the criterion applies',
+   'proportion', 'p', 'up', '%', 100, 1, true),
+  (4, 2, 'MAMMO_POS_EL_IMF', 'Inframammary fold visible (MLO)',
+   'Audited exams passing the inframammary fold criterion', 'Audited exams where the criterion applies',
+   'proportion', 'p', 'up', '%', 100, 1, true),
+  (5, 2, 'MAMMO_POS_EL_NIPPLE', 'Nipple in profile',
+   'Audited exams passing the nipple profile criterion', 'Audited exams where the criterion applies',
+   'proportion', 'p', 'up', '%', 100, 1, true),
+  (6, 2, 'MAMMO_POS_EL_SKIN', 'No skin folds',
+   'Audited exams passing the skin fold criterion', 'Audited exams where the criterion applies',
+   'proportion', 'p', 'up', '%', 100, 1, true),
+  (7, 2, 'MAMMO_POS_EL_TISSUE', 'Medial and posterior tissue included (CC)',
+   'Audited exams passing the tissue inclusion criterion', 'Audited exams where the criterion applies',
+   'proportion', 'p', 'up', '%', 100, 1, true),
+  (8, 3, 'PROS_PIQUAL_PASS', 'Prostate MR exams meeting PI-QUAL criteria',
+   'Exams scored at or above the network''s PI-QUAL cut-off (v1 >= 4)', 'Prostate MR exams scored that week',
+   'proportion', 'p', 'up', '%', 100, NULL, true),
+  (9, 3, 'PROS_SEQ_T2W', 'T2-weighted sequence diagnostic',
+   'Exams whose T2W sequence is diagnostic', 'Prostate MR exams scored',
+   'proportion', 'p', 'up', '%', 100, 8, true),
+  (10, 3, 'PROS_SEQ_DWI', 'Diffusion-weighted sequence diagnostic',
+   'Exams whose DWI sequence is diagnostic', 'Prostate MR exams scored',
+   'proportion', 'p', 'up', '%', 100, 8, true),
+  (11, 3, 'PROS_SEQ_DCE', 'Dynamic contrast-enhanced sequence diagnostic',
+   'Exams whose DCE sequence is diagnostic', 'Prostate MR exams scored that included DCE',
+   'proportion', 'p', 'up', '%', 100, 8, true),
+  (12, 1, 'LCS_ELIG_RATE', 'Eligible population screened',
+   'Low-dose CT screens that week (new and returning patients)',
+   'Estimated USPSTF-eligible population, annual estimate divided by 52',
+   'proportion', 'pp', 'up', '%', 100, NULL, true),
+  (13, 1, 'LCS_VOLUME', 'Lung screening volume',
+   'Low-dose CT screens that week (new and returning patients)', NULL,
+   'count', 'i', 'up', 'screens', 1, NULL, true),
+  (14, 4, 'RFU_APPROP', 'Appropriate follow-up recommendations for pulmonary nodules',
+   'Exams with an indeterminate nodule of 6 mm or more carrying an appropriate, actionable recommendation',
+   'Exams with an indeterminate nodule of 6 mm or more',
+   'proportion', 'p', 'up', '%', 100, NULL, true),
+  (15, 4, 'RFU_COMPLETE', 'Follow-up completed in the recommended window',
+   'Recommendations completed between 30 days before the earliest and 60 days after the latest due date',
+   'Recommendations whose window closed that week, less valid clinical closures',
+   'proportion', 'p', 'up', '%', 100, NULL, true),
+  (16, 4, 'RFU_OPEN_OVERDUE', 'Open overdue follow-up recommendations',
+   'Open recommendations past their latest due date at the end of the week', NULL,
+   'count', 'i', 'down', 'recommendations', 1, NULL, true);
+
+-- views
+
+CREATE VIEW @extschema@.chart_points WITH (security_invoker = true, security_barrier = true) AS
+WITH series AS (
+  SELECT facility_id, project_id, measure_id, min(week_start) AS first_week, max(week_start) AS last_week
+  FROM @extschema@.observation
+  GROUP BY facility_id, project_id, measure_id
+), grid AS (
+  -- every week from the first to the last: a missing week is a NULL point
+  SELECT s.facility_id, s.project_id, s.measure_id, s.first_week, w::date AS week_start
+  FROM series s, generate_series(s.first_week, s.last_week, interval '7 days') w
+), points AS (
+  SELECT g.facility_id, g.project_id, g.measure_id, g.week_start,
+         o.numerator, o.denominator, o.value, coalesce(o.excluded, false) AS excluded,
+         o.week_start IS NOT NULL AS reported,
+         ph.phase_id, coalesce(ph.starts_on, g.first_week) AS phase_start,
+         coalesce(ph.label, 'Baseline') AS phase_label, ph.freeze_after
+  FROM grid g
+  LEFT JOIN @extschema@.observation o
+    ON o.facility_id = g.facility_id AND o.project_id = g.project_id
+   AND o.measure_id = g.measure_id AND o.week_start = g.week_start
+  LEFT JOIN LATERAL (
+    SELECT p.phase_id, p.starts_on, p.label, p.freeze_after
+    FROM @extschema@.phase p
+    WHERE p.project_id = g.project_id AND p.facility_id = g.facility_id
+      AND (p.measure_id = g.measure_id OR p.measure_id IS NULL) AND p.starts_on <= g.week_start
+    ORDER BY p.starts_on DESC, p.measure_id NULLS LAST
+    LIMIT 1) ph ON true
+), counted AS (
+  SELECT p.*, m.kind, m.chart, m.rules, m.improvement,
+         count(*) FILTER (WHERE p.reported AND NOT p.excluded)
+           OVER (PARTITION BY p.facility_id, p.project_id, p.measure_id, p.phase_start ORDER BY p.week_start)
+           AS phase_points
+  FROM points p
+  JOIN @extschema@.measure m ON m.measure_id = p.measure_id
+), charted AS (
+  SELECT c.*,
+         spc.chart(c.chart,
+                   CASE WHEN c.kind = 'individual' THEN c.value ELSE c.numerator::double precision END,
+                   CASE WHEN c.kind IN ('proportion', 'rate') THEN c.denominator END,
+                   baseline => c.freeze_after IS NULL OR c.phase_points <= c.freeze_after,
+                   exclude => c.excluded, rules => c.rules, improvement => c.improvement)
+           OVER (PARTITION BY c.facility_id, c.project_id, c.measure_id, c.phase_start ORDER BY c.week_start) AS pt
+  FROM counted c
+)
+SELECT c.project_id,
+       pr.title AS project_title,
+       c.facility_id,
+       f.name AS facility_name,
+       f.pseudonym AS facility_code,
+       co.code AS collaborative_code,
+       c.measure_id,
+       m.code AS measure_code,
+       m.name AS measure_name,
+       m.unit,
+       m.chart,
+       c.week_start,
+       c.reported,
+       c.numerator,
+       c.denominator,
+       c.value,
+       c.excluded,
+       c.phase_label,
+       c.phase_start,
+       (c.pt).y * m.multiplier AS y,
+       (c.pt).cl * m.multiplier AS cl,
+       (c.pt).lcl * m.multiplier AS lcl,
+       (c.pt).ucl * m.multiplier AS ucl,
+       greatest(z.centre - (c.pt).sigma, (c.pt).lcl) * m.multiplier AS sigma1_lower,
+       least(z.centre + (c.pt).sigma, (c.pt).ucl) * m.multiplier AS sigma1_upper,
+       greatest(z.centre - 2 * (c.pt).sigma, (c.pt).lcl) * m.multiplier AS sigma2_lower,
+       least(z.centre + 2 * (c.pt).sigma, (c.pt).ucl) * m.multiplier AS sigma2_upper,
+       gl.target * m.multiplier AS goal,
+       an.text AS annotation,
+       (c.pt).signal,
+       (c.pt).signals && ARRAY['ihi1', 'ihi2', 'ihi3', 'ihi4', 'ihi5'] AS rules_ihi,
+       (c.pt).signals && ARRAY['we1', 'we2', 'we3', 'we4'] AS rules_we,
+       (c.pt).signals && ARRAY['nelson1', 'nelson2', 'nelson3', 'nelson4',
+                               'nelson5', 'nelson6', 'nelson7', 'nelson8'] AS rules_nelson,
+       (c.pt).signals && ARRAY['nhs1', 'nhs2', 'nhs3', 'nhs4'] AS rules_nhs,
+       (c.pt).signals && ARRAY['anhoej_run', 'anhoej_crossings'] AS rules_anhoej,
+       nullif(array_to_string(array_remove((c.pt).signals, 'invalid'), ','), '') AS signal_rules,
+       'invalid' = ANY ((c.pt).signals) AS invalid,
+       (c.pt).variation,
+       CASE WHEN (c.pt).signal THEN (c.pt).y * m.multiplier END AS signal_y
+FROM charted c
+JOIN @extschema@.project pr ON pr.project_id = c.project_id
+JOIN @extschema@.facility f ON f.facility_id = c.facility_id
+JOIN @extschema@.measure m ON m.measure_id = c.measure_id
+JOIN @extschema@.collaborative co ON co.collaborative_id = m.collaborative_id
+CROSS JOIN LATERAL (
+  -- zones are measured from the mean, which on g charts is not the centre line
+  SELECT CASE WHEN c.chart LIKE 'g%' THEN (c.pt).ucl - 3 * (c.pt).sigma ELSE (c.pt).cl END AS centre) z
+LEFT JOIN @extschema@.goal gl
+  ON gl.facility_id = c.facility_id AND gl.project_id = c.project_id AND gl.measure_id = c.measure_id
+LEFT JOIN LATERAL (
+  SELECT string_agg(a.text, '; ' ORDER BY a.annotation_id) AS text
+  FROM @extschema@.annotation a
+  WHERE a.project_id = c.project_id AND a.facility_id = c.facility_id AND a.week_start = c.week_start
+    AND (a.measure_id IS NULL OR a.measure_id = c.measure_id)) an ON true;
+
+COMMENT ON VIEW @extschema@.chart_points IS
+  'One row per project, measure and week (missing weeks included, with reported = false): the control chart of the week with its limits, sigma zones, phase, goal, annotations and signals. Chart type, rules, phases, freezes, exclusions and improvement direction come from the data. Plotted values are multiplied by the measure''s multiplier (percentages for proportions).';
+COMMENT ON COLUMN @extschema@.chart_points.project_id IS 'Project identifier.';
+COMMENT ON COLUMN @extschema@.chart_points.project_title IS 'Project title.';
+COMMENT ON COLUMN @extschema@.chart_points.facility_id IS 'Facility identifier.';
+COMMENT ON COLUMN @extschema@.chart_points.facility_name IS 'Facility name.';
+COMMENT ON COLUMN @extschema@.chart_points.facility_code IS 'Facility pseudonym code.';
+COMMENT ON COLUMN @extschema@.chart_points.collaborative_code IS 'Collaborative code.';
+COMMENT ON COLUMN @extschema@.chart_points.measure_id IS 'Measure identifier.';
+COMMENT ON COLUMN @extschema@.chart_points.measure_code IS 'Measure code.';
+COMMENT ON COLUMN @extschema@.chart_points.measure_name IS 'Measure name.';
+COMMENT ON COLUMN @extschema@.chart_points.unit IS 'Unit of y, cl, limits, zones and goal.';
+COMMENT ON COLUMN @extschema@.chart_points.chart IS 'Chart type (spc.chart argument).';
+COMMENT ON COLUMN @extschema@.chart_points.week_start IS 'The Sunday that starts the week.';
+COMMENT ON COLUMN @extschema@.chart_points.reported IS 'False for a week with no data (a gap in the chart).';
+COMMENT ON COLUMN @extschema@.chart_points.numerator IS 'Numerator entered.';
+COMMENT ON COLUMN @extschema@.chart_points.denominator IS 'Denominator entered.';
+COMMENT ON COLUMN @extschema@.chart_points.value IS 'Value entered (individual measures).';
+COMMENT ON COLUMN @extschema@.chart_points.excluded IS 'Shown but left out of the limits.';
+COMMENT ON COLUMN @extschema@.chart_points.phase_label IS 'Phase label (Baseline before the first phase).';
+COMMENT ON COLUMN @extschema@.chart_points.phase_start IS 'First week of the phase.';
+COMMENT ON COLUMN @extschema@.chart_points.y IS 'Plotted value (NULL for a missing or invalid week).';
+COMMENT ON COLUMN @extschema@.chart_points.cl IS 'Centre line.';
+COMMENT ON COLUMN @extschema@.chart_points.lcl IS 'Lower control limit (3 sigma).';
+COMMENT ON COLUMN @extschema@.chart_points.ucl IS 'Upper control limit (3 sigma).';
+COMMENT ON COLUMN @extschema@.chart_points.sigma1_lower IS 'Lower 1-sigma zone line.';
+COMMENT ON COLUMN @extschema@.chart_points.sigma1_upper IS 'Upper 1-sigma zone line.';
+COMMENT ON COLUMN @extschema@.chart_points.sigma2_lower IS 'Lower 2-sigma zone line.';
+COMMENT ON COLUMN @extschema@.chart_points.sigma2_upper IS 'Upper 2-sigma zone line.';
+COMMENT ON COLUMN @extschema@.chart_points.goal IS 'The project''s goal for the measure.';
+COMMENT ON COLUMN @extschema@.chart_points.annotation IS 'Annotations of the week (PDSA cycles, events), separated by semicolons.';
+COMMENT ON COLUMN @extschema@.chart_points.signal IS 'True for a special-cause signal.';
+COMMENT ON COLUMN @extschema@.chart_points.rules_ihi IS 'Signal by an ihi rule (Provost and Murray).';
+COMMENT ON COLUMN @extschema@.chart_points.rules_we IS 'Signal by a Western Electric rule.';
+COMMENT ON COLUMN @extschema@.chart_points.rules_nelson IS 'Signal by a Nelson rule.';
+COMMENT ON COLUMN @extschema@.chart_points.rules_nhs IS 'Signal by an NHS Making Data Count rule.';
+COMMENT ON COLUMN @extschema@.chart_points.rules_anhoej IS 'Signal by Anhoej runs analysis.';
+COMMENT ON COLUMN @extschema@.chart_points.signal_rules IS 'Codes of the rules signalling, comma-separated.';
+COMMENT ON COLUMN @extschema@.chart_points.invalid IS 'True when the week''s numbers cannot be charted.';
+COMMENT ON COLUMN @extschema@.chart_points.variation IS 'improvement, concern or common_cause (neutral_high or neutral_low for neutral measures).';
+COMMENT ON COLUMN @extschema@.chart_points.signal_y IS 'y on signal weeks only, to draw signals as their own series.';
+
+CREATE VIEW @extschema@.series_status WITH (security_invoker = true, security_barrier = true) AS
+WITH counted AS (
+  -- one pass over the series; every window keeps the series key, so a filter
+  -- on project or measure reaches the base tables
+  SELECT cp.*,
+         min(cp.week_start) OVER series AS first_week,
+         count(*) FILTER (WHERE cp.reported) OVER series AS weeks_reported,
+         count(*) FILTER (WHERE NOT cp.reported) OVER series AS weeks_missing,
+         count(*) FILTER (WHERE cp.signal)
+           OVER (PARTITION BY cp.facility_id, cp.project_id, cp.measure_id, cp.phase_start) AS phase_signals,
+         row_number() OVER (PARTITION BY cp.facility_id, cp.project_id, cp.measure_id
+                            ORDER BY cp.reported DESC, cp.week_start DESC) AS recency
+  FROM @extschema@.chart_points cp
+  WINDOW series AS (PARTITION BY cp.facility_id, cp.project_id, cp.measure_id)
+)
+SELECT c.project_id, c.project_title, c.facility_id, c.facility_name, c.facility_code,
+       c.collaborative_code, c.measure_id, c.measure_code, c.measure_name, c.unit,
+       c.first_week, c.week_start AS latest_week,
+       ((@extschema@.week_start(current_date) - c.week_start) / 7)::integer AS weeks_since_latest,
+       c.weeks_reported::integer AS weeks_reported, c.weeks_missing::integer AS weeks_missing,
+       c.y AS latest_y, c.cl AS latest_cl, c.lcl AS latest_lcl, c.ucl AS latest_ucl,
+       c.signal AS latest_signal, c.signal_rules AS latest_signal_rules, c.variation AS latest_variation,
+       c.phase_label AS current_phase, c.phase_signals::integer AS current_phase_signals,
+       c.goal,
+       spc.assurance(c.goal, c.lcl, c.ucl, m.improvement) AS assurance
+FROM counted c
+JOIN @extschema@.measure m ON m.measure_id = c.measure_id
+WHERE c.recency = 1;
+
+COMMENT ON VIEW @extschema@.series_status IS
+  'One row per project and measure: where the series stands now - latest week, its variation (improvement, concern or common cause), signals in the current phase, weeks missing, and assurance against the goal (pass, fail, hit_and_miss).';
+COMMENT ON COLUMN @extschema@.series_status.project_id IS 'Project identifier.';
+COMMENT ON COLUMN @extschema@.series_status.project_title IS 'Project title.';
+COMMENT ON COLUMN @extschema@.series_status.facility_id IS 'Facility identifier.';
+COMMENT ON COLUMN @extschema@.series_status.facility_name IS 'Facility name.';
+COMMENT ON COLUMN @extschema@.series_status.facility_code IS 'Facility pseudonym code.';
+COMMENT ON COLUMN @extschema@.series_status.collaborative_code IS 'Collaborative code.';
+COMMENT ON COLUMN @extschema@.series_status.measure_id IS 'Measure identifier.';
+COMMENT ON COLUMN @extschema@.series_status.measure_code IS 'Measure code.';
+COMMENT ON COLUMN @extschema@.series_status.measure_name IS 'Measure name.';
+COMMENT ON COLUMN @extschema@.series_status.unit IS 'Unit of the values.';
+COMMENT ON COLUMN @extschema@.series_status.first_week IS 'First week with data.';
+COMMENT ON COLUMN @extschema@.series_status.latest_week IS 'Latest week with data.';
+COMMENT ON COLUMN @extschema@.series_status.weeks_since_latest IS 'Weeks from the latest week with data to the current week.';
+COMMENT ON COLUMN @extschema@.series_status.weeks_reported IS 'Weeks with data.';
+COMMENT ON COLUMN @extschema@.series_status.weeks_missing IS 'Weeks without data between the first and the latest week.';
+COMMENT ON COLUMN @extschema@.series_status.latest_y IS 'Latest value.';
+COMMENT ON COLUMN @extschema@.series_status.latest_cl IS 'Centre line at the latest week.';
+COMMENT ON COLUMN @extschema@.series_status.latest_lcl IS 'Lower control limit at the latest week.';
+COMMENT ON COLUMN @extschema@.series_status.latest_ucl IS 'Upper control limit at the latest week.';
+COMMENT ON COLUMN @extschema@.series_status.latest_signal IS 'True when the latest week is a signal.';
+COMMENT ON COLUMN @extschema@.series_status.latest_signal_rules IS 'Rules signalling at the latest week.';
+COMMENT ON COLUMN @extschema@.series_status.latest_variation IS 'Variation at the latest week (NHS variation icon).';
+COMMENT ON COLUMN @extschema@.series_status.current_phase IS 'Label of the current phase.';
+COMMENT ON COLUMN @extschema@.series_status.current_phase_signals IS 'Signal weeks in the current phase.';
+COMMENT ON COLUMN @extschema@.series_status.goal IS 'The goal.';
+COMMENT ON COLUMN @extschema@.series_status.assurance IS 'pass (the process will consistently meet the goal), fail (will consistently miss it) or hit_and_miss; NULL without a goal (NHS assurance icon).';
+
+CREATE VIEW @extschema@.network_weekly WITH (security_invoker = true, security_barrier = true) AS
+WITH pooled AS (
+  SELECT o.measure_id, o.week_start, count(*) AS facilities_reporting,
+         sum(o.numerator) AS numerator, sum(o.denominator) AS denominator, avg(o.value) AS value
+  FROM @extschema@.observation o
+  WHERE NOT o.excluded
+  GROUP BY o.measure_id, o.week_start
+), charted AS (
+  SELECT p.*, m.kind, m.multiplier,
+         -- pooled denominators are large: Laney's charts for proportions and rates
+         spc.chart(CASE m.kind WHEN 'proportion' THEN 'pp' WHEN 'rate' THEN 'up' ELSE m.chart END,
+                   CASE WHEN m.kind = 'individual' THEN p.value ELSE p.numerator::double precision END,
+                   CASE WHEN m.kind IN ('proportion', 'rate') THEN p.denominator END,
+                   rules => m.rules, improvement => m.improvement)
+           OVER (PARTITION BY p.measure_id ORDER BY p.week_start) AS pt
+  FROM pooled p
+  JOIN @extschema@.measure m ON m.measure_id = p.measure_id
+)
+SELECT c.measure_id, m.code AS measure_code, m.name AS measure_name, co.code AS collaborative_code, m.unit,
+       c.week_start, c.facilities_reporting::integer AS facilities_reporting,
+       c.numerator::bigint AS numerator, c.denominator,
+       (c.pt).y * c.multiplier AS y, (c.pt).cl * c.multiplier AS cl,
+       (c.pt).lcl * c.multiplier AS lcl, (c.pt).ucl * c.multiplier AS ucl,
+       (c.pt).signal,
+       nullif(array_to_string(array_remove((c.pt).signals, 'invalid'), ','), '') AS signal_rules,
+       (c.pt).variation,
+       CASE WHEN (c.pt).signal THEN (c.pt).y * c.multiplier END AS signal_y
+FROM charted c
+JOIN @extschema@.measure m ON m.measure_id = c.measure_id
+JOIN @extschema@.collaborative co ON co.collaborative_id = m.collaborative_id;
+
+COMMENT ON VIEW @extschema@.network_weekly IS
+  'One row per measure and week: the network''s pooled series (sums over the reporting facilities, excluded weeks left out) charted with Laney''s p'' or u'' for proportions and rates, whose pooled denominators are large.';
+COMMENT ON COLUMN @extschema@.network_weekly.measure_id IS 'Measure identifier.';
+COMMENT ON COLUMN @extschema@.network_weekly.measure_code IS 'Measure code.';
+COMMENT ON COLUMN @extschema@.network_weekly.measure_name IS 'Measure name.';
+COMMENT ON COLUMN @extschema@.network_weekly.collaborative_code IS 'Collaborative code.';
+COMMENT ON COLUMN @extschema@.network_weekly.unit IS 'Unit of the values.';
+COMMENT ON COLUMN @extschema@.network_weekly.week_start IS 'The week.';
+COMMENT ON COLUMN @extschema@.network_weekly.facilities_reporting IS 'Facilities with data that week.';
+COMMENT ON COLUMN @extschema@.network_weekly.numerator IS 'Pooled numerator.';
+COMMENT ON COLUMN @extschema@.network_weekly.denominator IS 'Pooled denominator.';
+COMMENT ON COLUMN @extschema@.network_weekly.y IS 'Pooled value (mean value for individual measures).';
+COMMENT ON COLUMN @extschema@.network_weekly.cl IS 'Centre line.';
+COMMENT ON COLUMN @extschema@.network_weekly.lcl IS 'Lower control limit.';
+COMMENT ON COLUMN @extschema@.network_weekly.ucl IS 'Upper control limit.';
+COMMENT ON COLUMN @extschema@.network_weekly.signal IS 'True for a special-cause signal.';
+COMMENT ON COLUMN @extschema@.network_weekly.signal_rules IS 'Codes of the rules signalling, comma-separated.';
+COMMENT ON COLUMN @extschema@.network_weekly.variation IS 'improvement, concern or common_cause.';
+COMMENT ON COLUMN @extschema@.network_weekly.signal_y IS 'y on signal weeks only.';
+
+CREATE VIEW @extschema@.facility_comparison WITH (security_invoker = true, security_barrier = true) AS
+WITH anchor AS (
+  SELECT measure_id, max(week_start) AS last_week FROM @extschema@.observation GROUP BY measure_id
+), per_facility AS (
+  SELECT o.measure_id, w.window_weeks, o.facility_id, a.last_week,
+         sum(o.numerator)::double precision AS x, sum(o.denominator) AS n
+  FROM @extschema@.observation o
+  JOIN anchor a ON a.measure_id = o.measure_id
+  CROSS JOIN (VALUES (13), (26), (52)) w(window_weeks)
+  WHERE NOT o.excluded AND o.week_start > a.last_week - 7 * w.window_weeks
+  GROUP BY o.measure_id, w.window_weeks, o.facility_id, a.last_week
+), scored AS (
+  SELECT f.*, m.kind, m.multiplier,
+         sum(f.x) OVER t / sum(f.n) OVER t AS p0,
+         count(*) OVER t AS facilities
+  FROM per_facility f
+  JOIN @extschema@.measure m ON m.measure_id = f.measure_id AND m.kind IN ('proportion', 'rate')
+  WINDOW t AS (PARTITION BY f.measure_id, f.window_weeks)
+), z AS (
+  SELECT s.*, v.unit_variance,
+         CASE WHEN v.unit_variance > 0 THEN (s.x / s.n - s.p0) / sqrt(v.unit_variance / s.n) END AS z
+  FROM scored s
+  CROSS JOIN LATERAL (SELECT CASE WHEN s.kind = 'proportion' THEN s.p0 * (1 - s.p0) ELSE s.p0 END AS unit_variance) v
+), dispersed AS (
+  -- Spiegelhalter (2005): phi = mean z^2, applied multiplicatively when above 1
+  SELECT z.*, avg(z.z * z.z) OVER (PARTITION BY z.measure_id, z.window_weeks) AS phi
+  FROM z
+)
+SELECT d.measure_id, m.code AS measure_code, co.code AS collaborative_code, m.unit,
+       d.window_weeks, (d.last_week - 7 * (d.window_weeks - 1)) AS from_week, d.last_week AS to_week,
+       fa.pseudonym AS facility_code, d.facilities::integer AS facilities,
+       d.x::bigint AS numerator, d.n AS denominator,
+       d.x / d.n * d.multiplier AS y, d.p0 * d.multiplier AS target, d.z, d.phi,
+       d.phi > 1 AS overdispersed,
+       l.lower95 * d.multiplier AS lower95, l.upper95 * d.multiplier AS upper95,
+       l.lower998 * d.multiplier AS lower998, l.upper998 * d.multiplier AS upper998,
+       d.x / d.n NOT BETWEEN l.lower95 AND l.upper95 AS outside95,
+       d.x / d.n NOT BETWEEN l.lower998 AND l.upper998 AS outside998
+FROM dispersed d
+JOIN @extschema@.facility fa ON fa.facility_id = d.facility_id
+JOIN @extschema@.measure m ON m.measure_id = d.measure_id
+JOIN @extschema@.collaborative co ON co.collaborative_id = m.collaborative_id
+CROSS JOIN LATERAL (
+  SELECT sqrt(greatest(d.phi, 1) * d.unit_variance / d.n) AS se,
+         CASE WHEN d.kind = 'proportion' THEN 1 ELSE 'Infinity'::double precision END AS ceiling) s
+CROSS JOIN LATERAL (
+  SELECT greatest(d.p0 - 1.959964 * s.se, 0) AS lower95, least(d.p0 + 1.959964 * s.se, s.ceiling) AS upper95,
+         greatest(d.p0 - 3.090232 * s.se, 0) AS lower998, least(d.p0 + 3.090232 * s.se, s.ceiling) AS upper998) l;
+
+COMMENT ON VIEW @extschema@.facility_comparison IS
+  'Funnel plot data (Spiegelhalter 2005): for each proportion or rate measure and each window of the last 13, 26 and 52 weeks, every facility''s pooled value against the network target with 95 % and 99.8 % limits for its size, inflated by the over-dispersion factor phi when it exceeds 1. Facilities appear by pseudonym; there is deliberately no rank.';
+COMMENT ON COLUMN @extschema@.facility_comparison.measure_id IS 'Measure identifier.';
+COMMENT ON COLUMN @extschema@.facility_comparison.measure_code IS 'Measure code.';
+COMMENT ON COLUMN @extschema@.facility_comparison.collaborative_code IS 'Collaborative code.';
+COMMENT ON COLUMN @extschema@.facility_comparison.unit IS 'Unit of the values.';
+COMMENT ON COLUMN @extschema@.facility_comparison.window_weeks IS 'Length of the window in weeks (13, 26 or 52), ending at the measure''s latest week.';
+COMMENT ON COLUMN @extschema@.facility_comparison.from_week IS 'First week of the window.';
+COMMENT ON COLUMN @extschema@.facility_comparison.to_week IS 'Last week of the window.';
+COMMENT ON COLUMN @extschema@.facility_comparison.facility_code IS 'Facility pseudonym code.';
+COMMENT ON COLUMN @extschema@.facility_comparison.facilities IS 'Facilities compared.';
+COMMENT ON COLUMN @extschema@.facility_comparison.numerator IS 'The facility''s numerator over the window.';
+COMMENT ON COLUMN @extschema@.facility_comparison.denominator IS 'The facility''s denominator over the window (the funnel''s x axis).';
+COMMENT ON COLUMN @extschema@.facility_comparison.y IS 'The facility''s value over the window.';
+COMMENT ON COLUMN @extschema@.facility_comparison.target IS 'The network''s pooled value (the funnel''s centre).';
+COMMENT ON COLUMN @extschema@.facility_comparison.z IS 'z-score of the facility against the target.';
+COMMENT ON COLUMN @extschema@.facility_comparison.phi IS 'Over-dispersion factor: mean squared z-score of the facilities (1 means none).';
+COMMENT ON COLUMN @extschema@.facility_comparison.overdispersed IS 'True when phi exceeds 1 and the limits are widened by sqrt(phi).';
+COMMENT ON COLUMN @extschema@.facility_comparison.lower95 IS 'Lower 95 % limit at this denominator.';
+COMMENT ON COLUMN @extschema@.facility_comparison.upper95 IS 'Upper 95 % limit at this denominator.';
+COMMENT ON COLUMN @extschema@.facility_comparison.lower998 IS 'Lower 99.8 % limit at this denominator.';
+COMMENT ON COLUMN @extschema@.facility_comparison.upper998 IS 'Upper 99.8 % limit at this denominator.';
+COMMENT ON COLUMN @extschema@.facility_comparison.outside95 IS 'Outside the 95 % limits.';
+COMMENT ON COLUMN @extschema@.facility_comparison.outside998 IS 'Outside the 99.8 % limits.';
+
+CREATE VIEW @extschema@.data_completeness WITH (security_invoker = true, security_barrier = true) AS
+WITH series AS (
+  SELECT o.facility_id, o.project_id, o.measure_id, min(o.week_start) AS first_week,
+         max(o.week_start) AS latest_week, count(*) AS weeks_reported, max(o.entered_at) AS last_entered_at
+  FROM @extschema@.observation o
+  GROUP BY o.facility_id, o.project_id, o.measure_id
+), changes AS (
+  SELECT h.facility_id, h.project_id, h.measure_id,
+         count(*) FILTER (WHERE h.operation = 'update') AS corrections,
+         count(*) FILTER (WHERE h.operation = 'delete') AS deletions
+  FROM @extschema@.observation_history h
+  GROUP BY h.facility_id, h.project_id, h.measure_id
+)
+SELECT s.project_id, p.title AS project_title, s.facility_id, f.pseudonym AS facility_code,
+       s.measure_id, m.code AS measure_code,
+       s.first_week, s.latest_week, e.expected_until,
+       e.weeks_expected, s.weeks_reported::integer AS weeks_reported,
+       (e.weeks_expected - s.weeks_reported)::integer AS weeks_missing,
+       round(100.0 * s.weeks_reported / e.weeks_expected, 1) AS completeness_pct,
+       coalesce(c.corrections, 0)::integer AS corrections, coalesce(c.deletions, 0)::integer AS deletions,
+       s.last_entered_at::date AS last_entered_on
+FROM series s
+JOIN @extschema@.project p ON p.project_id = s.project_id
+JOIN @extschema@.facility f ON f.facility_id = s.facility_id
+JOIN @extschema@.measure m ON m.measure_id = s.measure_id
+LEFT JOIN changes c
+  ON c.facility_id = s.facility_id AND c.project_id = s.project_id AND c.measure_id = s.measure_id
+CROSS JOIN LATERAL (
+  -- a closed project is expected up to its latest week; an active one up to last week
+  SELECT CASE WHEN p.status = 'closed' THEN s.latest_week
+              ELSE greatest(s.latest_week, @extschema@.week_start(current_date) - 7) END AS expected_until) u
+CROSS JOIN LATERAL (
+  SELECT u.expected_until, ((u.expected_until - s.first_week) / 7 + 1)::integer AS weeks_expected) e;
+
+COMMENT ON VIEW @extschema@.data_completeness IS
+  'One row per project and measure: weeks expected (from the first week with data to last week, or to the latest week for a closed project), weeks reported and missing, and how often data were corrected or deleted (from the audit trail).';
+COMMENT ON COLUMN @extschema@.data_completeness.project_id IS 'Project identifier.';
+COMMENT ON COLUMN @extschema@.data_completeness.project_title IS 'Project title.';
+COMMENT ON COLUMN @extschema@.data_completeness.facility_id IS 'Facility identifier.';
+COMMENT ON COLUMN @extschema@.data_completeness.facility_code IS 'Facility pseudonym code.';
+COMMENT ON COLUMN @extschema@.data_completeness.measure_id IS 'Measure identifier.';
+COMMENT ON COLUMN @extschema@.data_completeness.measure_code IS 'Measure code.';
+COMMENT ON COLUMN @extschema@.data_completeness.first_week IS 'First week with data.';
+COMMENT ON COLUMN @extschema@.data_completeness.latest_week IS 'Latest week with data.';
+COMMENT ON COLUMN @extschema@.data_completeness.expected_until IS 'Last week data are expected for.';
+COMMENT ON COLUMN @extschema@.data_completeness.weeks_expected IS 'Weeks from the first week to expected_until.';
+COMMENT ON COLUMN @extschema@.data_completeness.weeks_reported IS 'Weeks with data.';
+COMMENT ON COLUMN @extschema@.data_completeness.weeks_missing IS 'Weeks expected but not reported.';
+COMMENT ON COLUMN @extschema@.data_completeness.completeness_pct IS 'Weeks reported as a percentage of weeks expected.';
+COMMENT ON COLUMN @extschema@.data_completeness.corrections IS 'Corrections of already entered weeks.';
+COMMENT ON COLUMN @extschema@.data_completeness.deletions IS 'Weeks deleted.';
+COMMENT ON COLUMN @extschema@.data_completeness.last_entered_on IS 'Date of the latest entry or correction.';
+
+-- data safety: user rows are dumped with the database; the catalogue rows
+-- installed here are not (CREATE EXTENSION re-creates them).
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.collaborative', 'WHERE NOT is_reference');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.measure', 'WHERE NOT is_reference');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.cohort', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.facility', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.project', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.observation', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.observation_history', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.phase', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.annotation', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.goal', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.cohort_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.facility_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.project_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.measure_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.observation_history_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.phase_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.annotation_id_seq', '');
+
+-- Dropping the extension (or spc, or the schema) would delete every team's
+-- data with it: refuse while observations exist, unless asked explicitly.
+CREATE FUNCTION @extschema@.guard_drop() RETURNS event_trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  weeks bigint;
+BEGIN
+  IF lower(current_query()) !~ '\m(learning_network|spc)\M'
+     OR coalesce(current_setting('learning_network.allow_drop', true), '') IN ('on', 'true', '1') THEN
+    RETURN;
+  END IF;
+  SELECT count(*) INTO weeks FROM @extschema@.observation;
+  IF weeks > 0 THEN
+    RAISE EXCEPTION 'learning_network holds % weeks of observations: dropping it would delete them', weeks
+      USING ERRCODE = 'dependent_objects_still_exist',
+            HINT = 'Dump the database first (pg_dump keeps every row). To drop anyway: SET learning_network.allow_drop = on.';
+  END IF;
+END $$;
+COMMENT ON FUNCTION @extschema@.guard_drop() IS 'Event trigger: refuses DROP EXTENSION or DROP SCHEMA statements naming learning_network or spc while observations exist, unless learning_network.allow_drop is on.';
+CREATE EVENT TRIGGER learning_network_guard_drop ON ddl_command_start
+  WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA')
+  EXECUTE FUNCTION @extschema@.guard_drop();
+
+-- the demo network
+
+CREATE FUNCTION @extschema@.load_demo(seed integer DEFAULT 20220425)
+RETURNS TABLE (relation text, row_count bigint)
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  places text[] := ARRAY['Albany,NY', 'Boise,ID', 'Charleston,SC', 'Dayton,OH', 'Eugene,OR', 'Fresno,CA',
+    'Grand Rapids,MI', 'Hartford,CT', 'Irvine,CA', 'Jackson,MS', 'Knoxville,TN', 'Lubbock,TX', 'Madison,WI',
+    'Norfolk,VA', 'Omaha,NE', 'Provo,UT', 'Quincy,IL', 'Reno,NV', 'Spokane,WA', 'Tulsa,OK', 'Urbana,IL',
+    'Vallejo,CA', 'Wichita,KS', 'Yakima,WA', 'Akron,OH', 'Billings,MT', 'Columbia,MO', 'Durham,NC',
+    'El Paso,TX', 'Fargo,ND', 'Greenville,SC', 'Huntsville,AL', 'Ithaca,NY', 'Juneau,AK', 'Kalamazoo,MI',
+    'Lansing,MI', 'Macon,GA', 'Nashua,NH', 'Ogden,UT', 'Pueblo,CO'];
+BEGIN
+  IF EXISTS (SELECT 1 FROM @extschema@.facility) THEN
+    RAISE EXCEPTION 'load_demo needs an empty network'
+      USING ERRCODE = 'object_not_in_prerequisite_state',
+            DETAIL = 'The database already has facilities; the demo would mix with them.',
+            HINT = 'Load the demo into a new database.';
+  END IF;
+  PERFORM setseed((seed::bigint % 1000003) / 1000003.0);
+
+  -- two cohorts per collaborative: Cohort 1 took the nine-month course in 2022,
+  -- Cohort 2 the six-month course in 2023
+  INSERT INTO @extschema@.cohort (collaborative_id, name, starts_on, graduates_on)
+  SELECT c.collaborative_id, k.name, k.starts_on, k.graduates_on
+  FROM @extschema@.collaborative c
+  CROSS JOIN (VALUES ('Cohort 1', date '2022-04-25', date '2022-11-14'),
+                     ('Cohort 2', date '2023-02-27', date '2023-08-28')) k(name, starts_on, graduates_on)
+  WHERE c.collaborative_id BETWEEN 1 AND 4;
+
+  -- 40 facilities, 10 per collaborative, alternately in cohort 1 and 2
+  INSERT INTO @extschema@.facility (name, city, state, pseudonym)
+  SELECT split_part(places[i], ',', 1) || ' ' ||
+           (ARRAY['Lung Screening Program', 'Breast Imaging Center', 'Prostate MR Service',
+                  'Radiology Associates'])[(i - 1) / 10 + 1],
+         split_part(places[i], ',', 1), split_part(places[i], ',', 2),
+         'F-' || upper(substr(md5(seed::text || ':' || i), 1, 6))
+  FROM generate_series(1, 40) i
+  ORDER BY i;
+
+  INSERT INTO @extschema@.project (facility_id, collaborative_id, cohort_id, title, aim, status, started_on)
+  SELECT f.facility_id, x.collaborative_id, k.cohort_id,
+         (ARRAY['Screening more of our eligible population', 'Positioning every screening mammogram right',
+                'Diagnostic-quality prostate MR', 'Closing the loop on nodule follow-up'])[x.collaborative_id],
+         (ARRAY['Raise the share of the eligible population screened each week from 5 % to 8 % within a year.',
+                'Raise the share of screening mammograms meeting all positioning criteria from 51 % to 85 % by graduation.',
+                'Raise the share of prostate MR exams meeting PI-QUAL criteria to 80 %.',
+                'Make 85 % of nodule recommendations appropriate and complete 70 % in their window.'])[x.collaborative_id],
+         'closed', @extschema@.week_start(k.starts_on) - 56
+  FROM @extschema@.facility f
+  CROSS JOIN LATERAL (SELECT (f.facility_id - (SELECT min(facility_id) FROM @extschema@.facility)) AS i) o
+  CROSS JOIN LATERAL (SELECT (o.i / 10) + 1 AS collaborative_id, CASE WHEN o.i % 2 = 0 THEN 'Cohort 1' ELSE 'Cohort 2' END AS cohort) x
+  JOIN @extschema@.cohort k ON k.collaborative_id = x.collaborative_id AND k.name = x.cohort;
+
+  -- Each project: its own level (effect) and size; weeks of data: three years
+  -- for cohort 1, two and a half for cohort 2.
+  CREATE TEMP TABLE demo_project ON COMMIT DROP AS
+  SELECT p.project_id, p.facility_id, p.collaborative_id, p.started_on AS first_week,
+         k.starts_on AS course_start, k.graduates_on AS course_end,
+         CASE WHEN k.name = 'Cohort 1' THEN 156 ELSE 130 END AS weeks,
+         (random() - 0.5) * 0.10 AS effect, random() AS size
+  FROM @extschema@.project p JOIN @extschema@.cohort k USING (cohort_id);
+
+  -- Main measures: proportions moving from a baseline to the course's result
+  -- as the course progresses, with binomial noise and some extra week-to-week
+  -- variation; about 3 % of weeks never reported.
+  INSERT INTO @extschema@.observation (facility_id, project_id, measure_id, week_start, numerator, denominator, entered_at)
+  SELECT d.facility_id, d.project_id, m.measure_id, w.week_start,
+         least(s.n, greatest(0, round(s.n * s.p + sqrt(s.n * s.p * (1 - s.p)) * r.z2)))::bigint, s.n,
+         w.week_start + interval '8 days 9 hours'
+  FROM demo_project d
+  JOIN (VALUES ('MAMMO_POS_PASS', 0.51, 0.86, 35, 60, 1.0, 0.02),
+               ('PROS_PIQUAL_PASS', 0.62, 0.84, 8, 25, 1.0, 0.02),
+               ('LCS_ELIG_RATE', 0.050, 0.085, 577, 1730, 0.15, 0.006),
+               ('RFU_APPROP', 0.55, 0.85, 15, 40, 1.0, 0.02),
+               ('RFU_COMPLETE', 0.48, 0.72, 10, 30, 1.0, 0.02))
+       pa(code, base, target, n_lo, n_hi, spread, extra) ON true
+  JOIN @extschema@.measure m ON m.code = pa.code AND m.collaborative_id = d.collaborative_id
+  CROSS JOIN LATERAL generate_series(0, d.weeks - 1) k
+  CROSS JOIN LATERAL (
+    SELECT d.first_week + 7 * k AS week_start,
+           least(1.0, greatest(0.0, (d.first_week + 7 * k - d.course_start)::numeric
+                                    / (d.course_end - d.course_start)))::double precision AS progress) w
+  CROSS JOIN LATERAL (
+    -- one row's random draws: correlated with k and fenced by OFFSET 0, so
+    -- they are drawn once per week (two standard normals, two uniforms)
+    SELECT sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS z1,
+           sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS z2,
+           random() AS u, random() AS keep, k AS week_number
+    OFFSET 0) r
+  CROSS JOIN LATERAL (
+    SELECT CASE WHEN pa.code = 'LCS_ELIG_RATE'
+                -- lung screening: the weekly share of an annual eligible population
+                THEN round(((30000 + 60000 * d.size) / 52.0)::numeric, 1)::double precision
+                ELSE round(pa.n_lo + (pa.n_hi - pa.n_lo) * (0.5 * d.size + 0.5 * r.u)) END AS n,
+           least(0.99, greatest(0.01, pa.base + (pa.target - pa.base) * w.progress
+                                      + d.effect * pa.spread + pa.extra * r.z1)) AS p) s
+  WHERE r.keep >= 0.03;
+
+  -- Elements: an element passes whenever the whole exam passes, and for a
+  -- share of the failing exams (the criterion was not the one failed).
+  INSERT INTO @extschema@.observation (facility_id, project_id, measure_id, week_start, numerator, denominator, entered_at)
+  SELECT o.facility_id, o.project_id, e.measure_id, o.week_start,
+         least(o.denominator::bigint, o.numerator + greatest(0, round(
+           (o.denominator - o.numerator) * (1 - el.share)
+           + sqrt(greatest(o.denominator - o.numerator, 1) * el.share * (1 - el.share))
+             * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))))::bigint,
+         o.denominator, o.entered_at
+  FROM @extschema@.observation o
+  JOIN @extschema@.measure e ON e.parent_measure_id = o.measure_id
+  JOIN (VALUES ('MAMMO_POS_EL_PNL', 0.45), ('MAMMO_POS_EL_PECT', 0.55), ('MAMMO_POS_EL_IMF', 0.35),
+               ('MAMMO_POS_EL_NIPPLE', 0.25), ('MAMMO_POS_EL_SKIN', 0.30), ('MAMMO_POS_EL_TISSUE', 0.20),
+               ('PROS_SEQ_T2W', 0.35), ('PROS_SEQ_DWI', 0.60), ('PROS_SEQ_DCE', 0.40)) el(code, share)
+    ON el.code = e.code;
+
+  -- Counts: lung screening volume is the rate's numerator; open overdue
+  -- recommendations fall from about 40 to 15.
+  INSERT INTO @extschema@.observation (facility_id, project_id, measure_id, week_start, numerator, entered_at)
+  SELECT o.facility_id, o.project_id, v.measure_id, o.week_start, o.numerator, o.entered_at
+  FROM @extschema@.observation o
+  JOIN @extschema@.measure r ON r.measure_id = o.measure_id AND r.code = 'LCS_ELIG_RATE'
+  JOIN @extschema@.measure v ON v.code = 'LCS_VOLUME';
+  INSERT INTO @extschema@.observation (facility_id, project_id, measure_id, week_start, numerator, entered_at)
+  SELECT o.facility_id, o.project_id, m.measure_id, o.week_start,
+         greatest(0, round(40 - 25 * least(1.0, greatest(0.0, (o.week_start - d.course_start)::numeric
+                                                              / (d.course_end - d.course_start)))::double precision
+                           + 30 * d.effect + 4 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())))::bigint,
+         o.entered_at
+  FROM @extschema@.observation o
+  JOIN demo_project d USING (project_id)
+  JOIN @extschema@.measure r ON r.measure_id = o.measure_id AND r.code = 'RFU_APPROP'
+  JOIN @extschema@.measure m ON m.code = 'RFU_OPEN_OVERDUE';
+
+  -- The data's life: corrections after re-audit, excluded weeks, a few
+  -- weeks deleted as entered in error (all kept in observation_history).
+  UPDATE @extschema@.observation SET numerator = numerator - 1, note = 'Corrected after re-audit'
+  WHERE denominator IS NOT NULL AND numerator > 0 AND random() < 0.02;
+  UPDATE @extschema@.observation o SET excluded = true, note = 'Audited by a trainee evaluator: excluded from the limits'
+  FROM @extschema@.measure m
+  WHERE m.measure_id = o.measure_id AND m.parent_measure_id IS NULL AND m.kind = 'proportion' AND random() < 0.01;
+  DELETE FROM @extschema@.observation WHERE random() < 0.002;
+
+  -- Phases: the course, then after it; PDSA cycles during the course; goals.
+  INSERT INTO @extschema@.phase (facility_id, project_id, starts_on, label, note)
+  SELECT d.facility_id, d.project_id, @extschema@.week_start(s.starts_on), s.label, s.note
+  FROM demo_project d
+  CROSS JOIN LATERAL (VALUES (d.course_start, 'ImPower course', 'The team starts the ImPower course.'),
+                             (d.course_end, 'After ImPower', 'Graduation: the changes are in place.')) s(starts_on, label, note);
+  INSERT INTO @extschema@.annotation (facility_id, project_id, week_start, kind, text)
+  SELECT d.facility_id, d.project_id, @extschema@.week_start(d.course_start) + 7 * a.offset_weeks, 'pdsa',
+         (ARRAY[ARRAY['PDSA 1: eligibility flag in the order set', 'PDSA 2: shared decision-making visit slots',
+                      'PDSA 3: reminder letters for annual returns', 'PDSA 4: navigator calls to overdue patients'],
+                ARRAY['PDSA 1: positioning checklist at each room', 'PDSA 2: peer review of two exams a day',
+                      'PDSA 3: huddle on the pectoral muscle view', 'PDSA 4: feedback card for each technologist'],
+                ARRAY['PDSA 1: bowel preparation instructions', 'PDSA 2: antispasmodic protocol',
+                      'PDSA 3: DWI sequence parameters revised', 'PDSA 4: coil placement check'],
+                ARRAY['PDSA 1: structured recommendation macro', 'PDSA 2: nodule tracking list',
+                      'PDSA 3: letters to referring physicians', 'PDSA 4: weekly navigator review']])
+           [d.collaborative_id][a.n]
+  FROM demo_project d
+  CROSS JOIN (VALUES (1, 2), (2, 6), (3, 10), (4, 14)) a(n, offset_weeks);
+  INSERT INTO @extschema@.goal (facility_id, project_id, measure_id, target, target_date)
+  SELECT d.facility_id, d.project_id, m.measure_id, g.target, d.course_end
+  FROM demo_project d
+  JOIN @extschema@.measure m ON m.collaborative_id = d.collaborative_id AND m.parent_measure_id IS NULL
+  JOIN (VALUES ('MAMMO_POS_PASS', 0.85), ('PROS_PIQUAL_PASS', 0.80), ('LCS_ELIG_RATE', 0.08),
+               ('LCS_VOLUME', 100), ('RFU_APPROP', 0.85), ('RFU_COMPLETE', 0.70), ('RFU_OPEN_OVERDUE', 15))
+    g(code, target) ON g.code = m.code;
+
+  RETURN QUERY
+  SELECT 'cohort', count(*) FROM @extschema@.cohort
+  UNION ALL SELECT 'facility', count(*) FROM @extschema@.facility
+  UNION ALL SELECT 'project', count(*) FROM @extschema@.project
+  UNION ALL SELECT 'observation', count(*) FROM @extschema@.observation
+  UNION ALL SELECT 'observation_history', count(*) FROM @extschema@.observation_history
+  UNION ALL SELECT 'phase', count(*) FROM @extschema@.phase
+  UNION ALL SELECT 'annotation', count(*) FROM @extschema@.annotation
+  UNION ALL SELECT 'goal', count(*) FROM @extschema@.goal;
+END $$;
+
+COMMENT ON FUNCTION @extschema@.load_demo(integer) IS
+  'Loads a demo network into an empty database: two cohorts per collaborative, 40 facilities, two and a half to three years of weekly data per project (mammography positioning rising from about 51 % to 86 % over the course), phases, PDSA annotations, goals, missing, corrected, excluded and deleted weeks. Deterministic for a given seed. Returns the row counts.';
