@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run inside pg_virtualenv (PGHOST, PGPORT, PGUSER, PGDATABASE are set):
-# the pg_regress suites, then the pgTAP suites, then check that the server
-# never restarted.
+# the pg_regress suites, the pgTAP suites, the dump/restore and upgrade
+# round trips, then check that the server never restarted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,10 @@ fi
 
 createdb spc_pgtap
 if ! pg_prove -d spc_pgtap --ext .sql test/pgtap/; then
+	status=1
+fi
+
+if ! test/roundtrip.sh; then
 	status=1
 fi
 

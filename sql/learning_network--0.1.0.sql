@@ -103,7 +103,7 @@ CREATE TABLE @extschema@.measure (
   improvement text NOT NULL CHECK (improvement IN ('up', 'down', 'neutral')),
   unit text NOT NULL,
   multiplier double precision NOT NULL DEFAULT 1 CHECK (multiplier > 0 AND multiplier < 'Infinity'),
-  parent_measure_id integer REFERENCES @extschema@.measure,
+  parent_measure_id integer REFERENCES @extschema@.measure DEFERRABLE INITIALLY DEFERRED,
   is_reference boolean NOT NULL DEFAULT false,
   CONSTRAINT measure_denominator_defined CHECK (kind NOT IN ('proportion', 'rate') OR denominator_definition IS NOT NULL)
 );
@@ -268,6 +268,11 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   r @extschema@.observation;
 BEGIN
+  -- Rows loaded by COPY are a restore (pg_restore and psql load data that
+  -- way): their history is in the same dump and is restored with them.
+  IF TG_OP = 'INSERT' AND current_query() ~* '^\s*copy\s' THEN
+    RETURN NULL;
+  END IF;
   IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
   INSERT INTO @extschema@.observation_history (facility_id, project_id, measure_id, week_start, operation,
       numerator, denominator, value, excluded, note, version, changed_by, changed_at)
@@ -275,7 +280,7 @@ BEGIN
       r.numerator, r.denominator, r.value, r.excluded, r.note, r.version, current_user, now());
   RETURN NULL;
 END $$;
-COMMENT ON FUNCTION @extschema@.observation_audit() IS 'Trigger: appends every insert, correction and deletion of an observation to observation_history.';
+COMMENT ON FUNCTION @extschema@.observation_audit() IS 'Trigger: appends every insert, correction and deletion of an observation to observation_history; rows loaded by COPY (a restore, whose history comes with it) are not logged again.';
 CREATE TRIGGER observation_audit AFTER INSERT OR UPDATE OR DELETE ON @extschema@.observation
   FOR EACH ROW EXECUTE FUNCTION @extschema@.observation_audit();
 

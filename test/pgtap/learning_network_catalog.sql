@@ -1,0 +1,56 @@
+-- Catalog facts of learning_network: its tables, views and triggers, keys
+-- that carry facility_id, and data-safety configuration.
+\i test/pgtap/setup.psql
+BEGIN;
+CREATE EXTENSION pgtap;
+CREATE EXTENSION learning_network CASCADE;
+
+SELECT plan(19);
+
+SELECT has_extension('learning_network');
+SELECT tables_are('learning_network', ARRAY['collaborative', 'cohort', 'facility', 'project', 'measure',
+  'observation', 'observation_history', 'phase', 'annotation', 'goal']);
+SELECT views_are('learning_network', ARRAY['chart_points', 'series_status', 'network_weekly',
+  'facility_comparison', 'data_completeness']);
+SELECT materialized_views_are('learning_network', ARRAY[]::name[], 'no materialized view');
+SELECT col_is_pk('learning_network', 'observation', ARRAY['facility_id', 'project_id', 'measure_id', 'week_start'],
+  'observation is keyed by facility, project, measure and week');
+SELECT fk_ok('learning_network', 'observation', ARRAY['project_id', 'facility_id'],
+             'learning_network', 'project', ARRAY['project_id', 'facility_id']);
+SELECT triggers_are('learning_network', 'observation', ARRAY['observation_check', 'observation_audit']);
+SELECT triggers_are('learning_network', 'observation_history', ARRAY['history_append_only', 'history_no_truncate']);
+SELECT volatility_is('learning_network', 'week_start', ARRAY['date'], 'immutable');
+SELECT volatility_is('learning_network', 'load_demo', ARRAY['integer'], 'volatile');
+SELECT is(
+  (SELECT extrequires FROM pg_extension JOIN LATERAL (SELECT array_agg(e2.extname) AS extrequires
+     FROM pg_depend d JOIN pg_extension e2 ON e2.oid = d.refobjid
+     WHERE d.objid = pg_extension.oid AND d.classid = 'pg_extension'::regclass AND d.refclassid = 'pg_extension'::regclass) r ON true
+   WHERE extname = 'learning_network'), ARRAY['spc']::name[], 'requires spc');
+-- Every fact table carries facility_id in its primary key (Citus, access).
+SELECT is_empty($$
+  SELECT c.relname FROM pg_class c JOIN pg_constraint k ON k.conrelid = c.oid AND k.contype = 'p'
+  WHERE c.relnamespace = 'learning_network'::regnamespace
+    AND c.relname IN ('observation', 'observation_history', 'phase', 'annotation', 'goal')
+    AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'facility_id'
+                    AND a.attnum = ANY (k.conkey))$$,
+  'every fact table has facility_id in its primary key');
+-- pg_dump keeps the data: every table and sequence is configuration.
+SELECT is(
+  (SELECT array_length(extconfig, 1) FROM pg_extension WHERE extname = 'learning_network'), 17,
+  'ten tables and seven sequences are dumped with the database');
+SELECT is(
+  (SELECT count(*)::int FROM pg_extension e, unnest(e.extconfig) WITH ORDINALITY t(oid, i)
+   JOIN unnest(e.extcondition) WITH ORDINALITY w(cond, j) ON i = j
+   WHERE e.extname = 'learning_network' AND w.cond = 'WHERE NOT is_reference'), 2,
+  'the installed catalogue rows are not dumped (CREATE EXTENSION re-creates them)');
+SELECT is((SELECT count(*)::int FROM learning_network.collaborative), 4, 'four collaboratives installed');
+SELECT is((SELECT count(*)::int FROM learning_network.measure), 16, 'sixteen measures installed');
+SELECT is((SELECT count(*)::int FROM learning_network.measure WHERE parent_measure_id IS NOT NULL), 9,
+  'nine element measures (six mammography criteria, three prostate sequences)');
+SELECT is_empty($$SELECT code FROM learning_network.measure WHERE kind = 'proportion' AND denominator_definition IS NULL$$,
+  'every proportion measure defines its denominator');
+SELECT is((SELECT evtenabled::text FROM pg_event_trigger WHERE evtname = 'learning_network_guard_drop'), 'O',
+  'the drop guard is enabled');
+
+SELECT * FROM finish();
+ROLLBACK;
