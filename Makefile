@@ -49,3 +49,8 @@ unit: test/unit/test_core
 .PHONY: prove
 prove:
 	pg_prove --ext .sql test/pgtap
+
+# Benchmark (not a test): see bench/run.sh for its knobs.
+.PHONY: bench
+bench:
+	bash scripts/bench.sh

@@ -22,26 +22,7 @@ SELECT date '2026-01-04' + 7 * (w - 1) AS week_start,
        round((24 + 3 * sin(w * 1.7) + 2 * cos(w * 0.9) + CASE WHEN w = 21 THEN 14 ELSE 0 END)::numeric, 1)::float8 AS days
 FROM generate_series(1, 30) w;
 
--- A text rendering of one point: L and U the limits, | the centre line,
--- o the value, X a signal.
-CREATE FUNCTION pg_temp.strip(y float8, cl float8, lcl float8, ucl float8, sig boolean,
-                              lo float8, hi float8) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  width int := 48;
-  line char[] := array_fill(' '::char, ARRAY[width]);
-  pos int;
-BEGIN
-  FOREACH pos IN ARRAY ARRAY[
-      round((lcl - lo) / (hi - lo) * (width - 1))::int,
-      round((ucl - lo) / (hi - lo) * (width - 1))::int] LOOP
-    IF pos BETWEEN 0 AND width - 1 THEN line[pos + 1] := ':'; END IF;
-  END LOOP;
-  pos := round((cl - lo) / (hi - lo) * (width - 1))::int;
-  IF pos BETWEEN 0 AND width - 1 THEN line[pos + 1] := '|'; END IF;
-  pos := round((y - lo) / (hi - lo) * (width - 1))::int;
-  IF pos BETWEEN 0 AND width - 1 THEN line[pos + 1] := CASE WHEN sig THEN 'X' ELSE 'o' END; END IF;
-  RETURN array_to_string(line, '');
-END $$;
+\i demo/strip.sql
 
 \echo
 \echo 'p-chart: screening mammograms passing all positioning criteria (phase 2 after the PDSA in week 17)'

@@ -9,25 +9,7 @@ CREATE EXTENSION IF NOT EXISTS learning_network CASCADE;
 \echo 'Loading the demo network: learning_network.load_demo()'
 SELECT relation, row_count FROM learning_network.load_demo();
 
--- The text rendering of demo.sql, for percentages.
-CREATE FUNCTION pg_temp.strip(y float8, cl float8, lcl float8, ucl float8, sig boolean,
-                              lo float8, hi float8) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  width int := 44;
-  line char[] := array_fill(' '::char, ARRAY[width]);
-  pos int;
-BEGIN
-  FOREACH pos IN ARRAY ARRAY[
-      round((lcl - lo) / (hi - lo) * (width - 1))::int,
-      round((ucl - lo) / (hi - lo) * (width - 1))::int] LOOP
-    IF pos BETWEEN 0 AND width - 1 THEN line[pos + 1] := ':'; END IF;
-  END LOOP;
-  pos := round((cl - lo) / (hi - lo) * (width - 1))::int;
-  IF pos BETWEEN 0 AND width - 1 THEN line[pos + 1] := '|'; END IF;
-  pos := round((y - lo) / (hi - lo) * (width - 1))::int;
-  IF pos BETWEEN 0 AND width - 1 THEN line[pos + 1] := CASE WHEN sig THEN 'X' ELSE 'o' END; END IF;
-  RETURN array_to_string(line, '');
-END $$;
+\i demo/strip.sql
 
 SELECT project_id AS team, project_title AS title, facility_name AS facility
 FROM learning_network.chart_points
@@ -38,7 +20,7 @@ WHERE collaborative_code = 'MAMMO' ORDER BY project_id LIMIT 1 \gset
 \echo '  (every 4th week; phases from the data; ":" limits, "|" centre line, "X" a signal, "-" a missing week)'
 SELECT week_start AS week, numerator || '/' || denominator AS passed,
        round(y::numeric) || '%' AS pct, round(cl::numeric, 1) AS cl,
-       CASE WHEN reported THEN pg_temp.strip(y, cl, lcl, ucl, signal, 20, 100) ELSE '-' END
+       CASE WHEN reported THEN pg_temp.strip(y, cl, lcl, ucl, signal, 20, 100, 44) ELSE '-' END
          AS "20% ...................................... 100%",
        phase_label AS phase, signal_rules AS signals, variation, annotation
 FROM learning_network.chart_points

@@ -10,6 +10,7 @@
 #include "spc_pg.h"
 
 #include "miscadmin.h"
+#include "nodes/primnodes.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "windowapi.h"
@@ -20,12 +21,24 @@ enum
 	ARG_CHART = 0, ARG_X, ARG_N, ARG_BASELINE, ARG_EXCLUDE, ARG_RULES, ARG_IMPROVEMENT
 };
 
+/*
+ * Where a per-row argument comes from: a constant of the call (read once) or
+ * each row (read through the window API).
+ */
+typedef struct RowArg
+{
+	bool		is_const;
+	bool		isnull;
+	Datum		value;
+} RowArg;
+
 /* Per-query state, in fn_mcxt. */
 typedef struct ChartQuery
 {
 	TupleDesc	tupdesc;
 	SpcArgs		args;
-	bool		n_omitted;		/* argument n is a NULL constant */
+	RowArg		row_arg[ARG_EXCLUDE + 1];	/* x, n, baseline, exclude */
+	SpcPointCache cache;
 } ChartQuery;
 
 /* Per-partition state: one chunk of partition-local memory. */
@@ -37,24 +50,54 @@ typedef struct ChartPartition
 	SpcPoint   *points;			/* one per subgroup */
 } ChartPartition;
 
-static double
-arg_float(WindowObject winobj, int argno, int64 pos, bool *isnull)
+/* Note which of x, n, baseline and exclude are constants of the call. */
+static void
+classify_row_args(FunctionCallInfo fcinfo, ChartQuery *q)
+{
+	WindowFunc *wfunc = (WindowFunc *) fcinfo->flinfo->fn_expr;
+
+	for (int argno = ARG_X; argno <= ARG_EXCLUDE; argno++)
+	{
+		Node	   *arg = (wfunc && IsA(wfunc, WindowFunc) && argno < list_length(wfunc->args))
+			? (Node *) list_nth(wfunc->args, argno) : NULL;
+
+		q->row_arg[argno].is_const = arg != NULL && IsA(arg, Const);
+		if (q->row_arg[argno].is_const)
+		{
+			/* x, n and the flags are pass-by-value (float8, bool) */
+			q->row_arg[argno].isnull = ((Const *) arg)->constisnull;
+			q->row_arg[argno].value = ((Const *) arg)->constvalue;
+		}
+	}
+}
+
+static Datum
+row_arg(WindowObject winobj, const ChartQuery *q, int argno, int64 pos, bool *isnull)
 {
 	bool		isout;
-	Datum		d = WinGetFuncArgInPartition(winobj, argno, pos, WINDOW_SEEK_HEAD,
-											 false, isnull, &isout);
+
+	if (q->row_arg[argno].is_const)
+	{
+		*isnull = q->row_arg[argno].isnull;
+		return q->row_arg[argno].value;
+	}
+	return WinGetFuncArgInPartition(winobj, argno, pos, WINDOW_SEEK_HEAD, false, isnull, &isout);
+}
+
+static double
+arg_float(WindowObject winobj, const ChartQuery *q, int argno, int64 pos, bool *isnull)
+{
+	Datum		d = row_arg(winobj, q, argno, pos, isnull);
 
 	return *isnull ? 0.0 : DatumGetFloat8(d);
 }
 
 /* A NULL flag takes its default: baseline true, exclude false. */
 static bool
-arg_bool(WindowObject winobj, int argno, int64 pos, bool if_null)
+arg_bool(WindowObject winobj, const ChartQuery *q, int argno, int64 pos, bool if_null)
 {
-	bool		isnull,
-				isout;
-	Datum		d = WinGetFuncArgInPartition(winobj, argno, pos, WINDOW_SEEK_HEAD,
-											 false, &isnull, &isout);
+	bool		isnull;
+	Datum		d = row_arg(winobj, q, argno, pos, &isnull);
 
 	return isnull ? if_null : DatumGetBool(d);
 }
@@ -100,11 +143,11 @@ compute_partition(WindowObject winobj, ChartQuery *q, ChartPartition *part)
 			spc_subgroup_finish(&acc, chart, &subgroups[nsub++]);
 			spc_accum_init(&acc);
 		}
-		x = arg_float(winobj, ARG_X, pos, &x_isnull);
-		n = arg_float(winobj, ARG_N, pos, &n_isnull);
+		x = arg_float(winobj, q, ARG_X, pos, &x_isnull);
+		n = arg_float(winobj, q, ARG_N, pos, &n_isnull);
 		spc_accum_row(&acc, chart, x, x_isnull, n, n_isnull,
-					  arg_bool(winobj, ARG_BASELINE, pos, true),
-					  arg_bool(winobj, ARG_EXCLUDE, pos, false));
+					  arg_bool(winobj, q, ARG_BASELINE, pos, true),
+					  arg_bool(winobj, q, ARG_EXCLUDE, pos, false));
 		part->row_subgroup[pos] = (int32) nsub;
 	}
 	spc_subgroup_finish(&acc, chart, &subgroups[nsub++]);
@@ -141,7 +184,8 @@ spc_chart_window(PG_FUNCTION_ARGS)
 	{
 		q = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ChartQuery));
 		q->tupdesc = SpcResultTupleDesc(fcinfo, fcinfo->flinfo->fn_mcxt);
-		q->n_omitted = SpcArgIsNullConst(fcinfo->flinfo, ARG_N);
+		classify_row_args(fcinfo, q);
+		SpcPointCacheInit(&q->cache, fcinfo->flinfo->fn_mcxt);
 		fcinfo->flinfo->fn_extra = q;
 	}
 
@@ -166,7 +210,9 @@ spc_chart_window(PG_FUNCTION_ARGS)
 					  current_text_arg(winobj, ARG_CHART),
 					  current_text_arg(winobj, ARG_RULES),
 					  current_text_arg(winobj, ARG_IMPROVEMENT));
-		if (q->n_omitted && spc_chart_needs_n(q->args.spec.type))
+		/* n omitted or a NULL literal: an argument error, not missing data */
+		if (q->row_arg[ARG_N].is_const && q->row_arg[ARG_N].isnull &&
+			spc_chart_needs_n(q->args.spec.type))
 			SpcReportMissingN(q->args.spec.type);
 		part->nrows = nrows;
 		part->row_subgroup = (int32 *) base;
@@ -177,5 +223,5 @@ spc_chart_window(PG_FUNCTION_ARGS)
 	curpos = WinGetCurrentPosition(winobj);
 	/* No row before this one is read again. */
 	WinSetMarkPosition(winobj, curpos);
-	PG_RETURN_DATUM(SpcPointDatum(q->tupdesc, &part->points[part->row_subgroup[curpos]]));
+	PG_RETURN_DATUM(SpcPointDatum(q->tupdesc, &part->points[part->row_subgroup[curpos]], &q->cache));
 }

@@ -9,7 +9,6 @@
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
-#include "nodes/primnodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -177,37 +176,6 @@ SpcArgsUpdate(SpcArgs *args, MemoryContext mcxt, const char *chart,
 	}
 }
 
-bool
-SpcArgIsNullConst(FmgrInfo *flinfo, int argno)
-{
-	List	   *args;
-	Node	   *arg;
-
-	if (flinfo == NULL || flinfo->fn_expr == NULL)
-		return false;
-	if (IsA(flinfo->fn_expr, WindowFunc))
-		args = ((WindowFunc *) flinfo->fn_expr)->args;
-	else if (IsA(flinfo->fn_expr, Aggref))
-	{
-		Aggref	   *aggref = (Aggref *) flinfo->fn_expr;
-		TargetEntry *tle;
-
-		if (argno >= list_length(aggref->args))
-			return false;
-		tle = (TargetEntry *) list_nth(aggref->args, argno);
-		arg = (Node *) tle->expr;
-		return IsA(arg, Const) && ((Const *) arg)->constisnull;
-	}
-	else if (IsA(flinfo->fn_expr, FuncExpr))
-		args = ((FuncExpr *) flinfo->fn_expr)->args;
-	else
-		return false;
-	if (argno >= list_length(args))
-		return true;
-	arg = (Node *) list_nth(args, argno);
-	return IsA(arg, Const) && ((Const *) arg)->constisnull;
-}
-
 TupleDesc
 SpcResultTupleDesc(FunctionCallInfo fcinfo, MemoryContext mcxt)
 {
@@ -237,13 +205,48 @@ codes_array(uint32_t codes)
 	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
+void
+SpcPointCacheInit(SpcPointCache *cache, MemoryContext mcxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(mcxt);
+
+	cache->mcxt = mcxt;
+	cache->n_code_sets = 0;
+	for (int v = 0; v <= SPC_VARIATION_NEUTRAL_LOW; v++)
+	{
+		const char *name = spc_variation_name((SpcVariation) v);
+
+		cache->variation[v] = name ? CStringGetTextDatum(name) : (Datum) 0;
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/* The signals array of a set of codes: built once per distinct set. */
+static Datum
+cached_codes_array(SpcPointCache *cache, uint32_t codes)
+{
+	MemoryContext old;
+	Datum		array;
+
+	for (int i = 0; i < cache->n_code_sets; i++)
+		if (cache->code_set[i] == codes)
+			return cache->code_array[i];
+	if (cache->n_code_sets == SPC_CODE_SET_CACHE)
+		return codes_array(codes);	/* a rare query with many distinct sets */
+	old = MemoryContextSwitchTo(cache->mcxt);
+	array = codes_array(codes);
+	MemoryContextSwitchTo(old);
+	cache->code_set[cache->n_code_sets] = codes;
+	cache->code_array[cache->n_code_sets++] = array;
+	return array;
+}
+
 /* spc.point = (y, cl, lcl, ucl, sigma, signal, signals, variation) */
 Datum
-SpcPointDatum(TupleDesc tupdesc, const SpcPoint *point)
+SpcPointDatum(TupleDesc tupdesc, const SpcPoint *point, SpcPointCache *cache)
 {
 	Datum		values[8];
 	bool		nulls[8];
-	const char *variation = spc_variation_name(point->variation);
 
 	values[0] = SpcFloatDatum(point->y, &nulls[0]);
 	values[1] = SpcFloatDatum(point->cl, &nulls[1]);
@@ -252,10 +255,10 @@ SpcPointDatum(TupleDesc tupdesc, const SpcPoint *point)
 	values[4] = SpcFloatDatum(point->sigma, &nulls[4]);
 	values[5] = BoolGetDatum((point->codes & (SPC_BIT(SPC_CODE_INVALID) - 1)) != 0);
 	nulls[5] = false;
-	values[6] = codes_array(point->codes);
+	values[6] = cached_codes_array(cache, point->codes);
 	nulls[6] = false;
-	nulls[7] = variation == NULL;
-	values[7] = variation ? CStringGetTextDatum(variation) : (Datum) 0;
+	values[7] = cache->variation[point->variation];
+	nulls[7] = point->variation == SPC_VARIATION_NONE;
 	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
 }
 

@@ -42,9 +42,6 @@ extern void SpcArgsUpdate(SpcArgs *args, MemoryContext mcxt,
 						  const char *chart, const char *rules,
 						  const char *improvement);
 
-/* Is argument argno of the call a NULL constant (omitted or literal NULL)? */
-extern bool SpcArgIsNullConst(FmgrInfo *flinfo, int argno);
-
 /* A float8 that is NaN in the core is SQL NULL. */
 static inline Datum
 SpcFloatDatum(double v, bool *isnull)
@@ -53,8 +50,26 @@ SpcFloatDatum(double v, bool *isnull)
 	return Float8GetDatum(*isnull ? 0.0 : v);
 }
 
+/*
+ * Datums that repeat across the points of a query, built once in fn_mcxt:
+ * the signals array of each distinct set of codes seen, and the variation
+ * texts.
+ */
+#define SPC_CODE_SET_CACHE 64
+
+typedef struct SpcPointCache
+{
+	MemoryContext mcxt;
+	int			n_code_sets;
+	uint32_t	code_set[SPC_CODE_SET_CACHE];
+	Datum		code_array[SPC_CODE_SET_CACHE];
+	Datum		variation[SPC_VARIATION_NEUTRAL_LOW + 1];
+} SpcPointCache;
+
+extern void SpcPointCacheInit(SpcPointCache *cache, MemoryContext mcxt);
+
 /* Build an spc.point from a core point; tupdesc must be blessed. */
-extern Datum SpcPointDatum(TupleDesc tupdesc, const SpcPoint *point);
+extern Datum SpcPointDatum(TupleDesc tupdesc, const SpcPoint *point, SpcPointCache *cache);
 
 /* Build an spc.phase from a core phase summary. */
 extern Datum SpcPhaseDatum(TupleDesc tupdesc, const SpcPhase *phase);

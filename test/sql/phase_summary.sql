@@ -62,6 +62,13 @@ FROM obs GROUP BY series, phase;
 SELECT count(*) AS groups,
        count(*) FILTER (WHERE p.s IS NOT DISTINCT FROM s.s) AS identical
 FROM serial_answer s JOIN parallel_answer p USING (series, phase);
+-- spc.chart over a parallel scan (workers feed a Gather Merge under the
+-- window): every point equals the serial answer.
+CREATE TABLE parallel_points AS
+SELECT series, week, spc.chart('pp', num, den, rules => 'ihi,anhoej') OVER (PARTITION BY series, phase ORDER BY week) AS c
+FROM obs;
+SELECT count(*) FILTER (WHERE p LIKE '%Gather%') > 0 AS chart_plan_has_gather
+FROM pg_temp.plan_of($$SELECT series, week, spc.chart('pp', num, den, rules => 'ihi,anhoej') OVER (PARTITION BY series, phase ORDER BY week) FROM obs$$) p;
 -- Pooling many series into one group splits it across workers: the combined
 -- answer equals the serial one.
 CREATE TABLE pooled_parallel AS
@@ -69,5 +76,9 @@ SELECT phase, spc.phase_summary('i', week + series, num) AS s FROM obs GROUP BY 
 RESET ALL;
 SELECT phase, p.s = (spc.phase_summary('i', week + series, num)) AS pooled_identical
 FROM obs JOIN pooled_parallel p USING (phase) GROUP BY phase, p.s ORDER BY phase;
+SELECT count(*) AS points, count(*) FILTER (WHERE p.c IS NOT DISTINCT FROM s.c) AS identical
+FROM parallel_points p
+JOIN (SELECT series, week, spc.chart('pp', num, den, rules => 'ihi,anhoej') OVER (PARTITION BY series, phase ORDER BY week) AS c
+      FROM obs) s USING (series, week);
 
-DROP TABLE obs, serial_answer, parallel_answer, pooled_parallel;
+DROP TABLE obs, serial_answer, parallel_answer, pooled_parallel, parallel_points;
