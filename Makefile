@@ -22,7 +22,7 @@ REGRESS_OPTS = --inputdir=test --outputdir=test --load-extension=spc
 PG_CONFIG ?= pg_config
 PG_CPPFLAGS = -std=gnu99 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 SHLIB_LINK = -lm
-EXTRA_CLEAN = test/results test/unit/test_core test/regression.diffs test/regression.out
+EXTRA_CLEAN = test/results test/unit/test_core test/regression.diffs test/regression.out test/fuzz/build
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -54,3 +54,29 @@ prove:
 .PHONY: bench
 bench:
 	bash scripts/bench.sh
+
+# Fuzzing of the pure core with libFuzzer, AddressSanitizer and
+# UndefinedBehaviorSanitizer: `make fuzz` runs every target for FUZZ_SECONDS
+# from its seed corpus (test/fuzz/corpus); crashes are written to
+# test/fuzz/build/ and become regression tests.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc/core
+FUZZ_TARGETS = chart parse
+
+test/fuzz/build/fuzz_%: test/fuzz/fuzz_%.c $(CORE_SRCS) $(CORE_HEADERS)
+	@mkdir -p test/fuzz/build
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CORE_SRCS) -lm
+
+.PHONY: fuzz
+fuzz: SHELL := /bin/bash
+fuzz: $(addprefix test/fuzz/build/fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+		corpus=$$(mktemp -d); cp test/fuzz/corpus/$$t/* $$corpus/; \
+		test/fuzz/build/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=9000 \
+			-artifact_prefix=test/fuzz/build/ -print_final_stats=1 $$corpus 2>&1 \
+			| grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|.*ERROR|.*invariant)' ; \
+		status=$${PIPESTATUS[0]}; rm -rf $$corpus; \
+		if [ $$status -ne 0 ]; then echo "fuzz_$$t: FAILED (see test/fuzz/build/)"; exit 1; fi; \
+		echo "fuzz_$$t: ok for $(FUZZ_SECONDS) s"; \
+	done

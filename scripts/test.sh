@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite, from nothing: install what is missing, build with
-# warnings as errors, install, run the C unit tests, then start a throwaway
-# cluster and run the pg_regress and pgTAP suites against it.
+# warnings as errors, install, run the C unit tests and a fuzzing smoke run,
+# then start a throwaway cluster and run the pg_regress and pgTAP suites and
+# the round trips against it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 build_and_install
 make -s unit PG_CONFIG="$PG_CONFIG"
+# A short fuzzing smoke run of the core (`make fuzz` runs longer).
+make -s fuzz PG_CONFIG="$PG_CONFIG" FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
 # pg_virtualenv: a throwaway cluster for this one command (-t: in a temporary
 # directory even as root).
 pg_virtualenv -t -v "$PGMAJOR" scripts/db-tests.sh

@@ -37,6 +37,22 @@ spc_mean_est(const SpcWork *w, const double *v)
 	return n > 0 ? sum / (double) n : NAN;
 }
 
+/*
+ * The lower-limit floor of charts that clip only on request (i, xbar): with
+ * clip=true, 0 when every plotted value is non-negative (qicharts2's rule),
+ * otherwise none.
+ */
+double
+spc_requested_floor(const SpcWork *w)
+{
+	if (!w->spec->clip)
+		return -INFINITY;
+	for (size_t i = 0; i < w->count; i++)
+		if (w->y[i] < 0.0)
+			return -INFINITY;
+	return 0.0;
+}
+
 static int
 compare_double(const void *a, const void *b)
 {

@@ -24,7 +24,7 @@ spc_limits_run(SpcWork *w)
 void
 spc_limits_i(SpcWork *w)
 {
-	double		floor = w->spec->clip ? 0.0 : -INFINITY;
+	double		floor = spc_requested_floor(w);
 
 	w->cl = spc_mean_est(w, w->y);
 	w->sigma = spc_mr_mean(w, w->y, w->spec->screen) / SPC_D2_MR;

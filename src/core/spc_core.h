@@ -47,7 +47,7 @@ typedef struct SpcChartSpec
 	SpcChartType type;
 	SpcMethod	method;
 	bool		screen;			/* screened moving ranges (i, t, pp, up) */
-	bool		clip;			/* clip the lower limit at 0 (i, xbar) */
+	bool		clip;			/* clip the lower limit at 0 when all y >= 0 (i, xbar) */
 } SpcChartSpec;
 
 /* Rule presets; a rules argument selects any combination of them. */

@@ -41,6 +41,7 @@ typedef struct SpcWork
 extern double spc_mean_est(const SpcWork *w, const double *v);
 extern double spc_median_est(SpcWork *w, const double *v);
 extern double spc_mr_mean(SpcWork *w, const double *v, bool screen);
+extern double spc_requested_floor(const SpcWork *w);
 extern void spc_set_point(SpcWork *w, size_t i, double cl, double centre,
 						  double sigma, double lcl_floor, double ucl_ceiling);
 

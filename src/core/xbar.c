@@ -102,7 +102,7 @@ spc_limits_xbar(SpcWork *w)
 {
 	Spread		sp = baseline_spread(w);
 	bool		qcc = w->spec->method == SPC_METHOD_QCC;
-	double		floor = w->spec->clip ? 0.0 : -INFINITY;
+	double		floor = spc_requested_floor(w);
 	double		sbar = qicharts2_sbar(&sp);
 
 	w->cl = weighted_mean_est(w, w->y);

@@ -348,6 +348,22 @@ test_attribute_charts(void)
 	CLOSE(pt[3].ucl, 29.0 / 70.0 + 3 * sqrt(29.0 / 70.0 / 20.0), 1e-14, "u UCL");
 }
 
+/* clip=true clips at 0 only when every value is non-negative (qicharts2). */
+static void
+test_clip(void)
+{
+	static const double positive[] = {1, 2, 1, 2, 10, 1, 2, 1, 2, 1};
+	static const double negative[] = {-9, -8, -9, -8, -9, -8, -9, -8, -9, -8};
+	SpcPoint	pt[10];
+	Series		s = {"i(clip=true)", NULL, 10, positive, NULL, NULL, NULL};
+
+	unit_compute(&s, SPC_IMPROVEMENT_UP, pt, NULL);
+	CHECK(pt[0].lcl == 0.0, "clip=true clips a non-negative series at 0");
+	s.x = negative;
+	unit_compute(&s, SPC_IMPROVEMENT_UP, pt, NULL);
+	CHECK(pt[0].lcl < pt[0].ucl && pt[0].ucl < 0.0, "clip=true leaves a negative series alone (found by fuzzing)");
+}
+
 static void
 test_degenerate_partitions(void)
 {
@@ -429,6 +445,7 @@ main(void)
 	test_exclude_versus_null();
 	test_frozen_baseline();
 	test_attribute_charts();
+	test_clip();
 	test_degenerate_partitions();
 	test_large_partition();
 	test_rules();

@@ -1,0 +1,117 @@
+/*
+ * test/fuzz/fuzz_chart.c
+ *
+ * libFuzzer target: arbitrary bytes drive a chart type and options, rule
+ * presets and lengths, and a partition of rows (raw doubles: NaN, infinities,
+ * denormals and huge values included; flags: NULL x or n, baseline, exclude,
+ * peer of the previous row).  The core must not crash, and its answer must
+ * keep its invariants.
+ */
+#include "spc_core.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ROWS 512
+#define ROW_BYTES 17
+
+static const char *const charts[] = {
+	"run", "i", "i(screen=false)", "i(clip=true)", "mr", "xbar", "xbar(method=qcc)", "s",
+	"s(method=qcc)", "r", "p", "np", "c", "u", "pp", "pp(screen=false)", "up", "g", "g(method=qcc)",
+	"t", "t(screen=false)"
+};
+
+static void
+check(int ok, const char *what)
+{
+	if (!ok)
+	{
+		fprintf(stderr, "invariant broken: %s\n", what);
+		abort();
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	SpcChartSpec spec;
+	SpcRules	rules;
+	SpcPhase	phase;
+	char		bad[SPC_PARSE_ERR_LEN];
+	char		rules_text[160];
+	SpcSubgroup sg[MAX_ROWS];
+	SpcPoint	pt[MAX_ROWS];
+	static double scratch[(MAX_ROWS * (4 * sizeof(double) + 2 * sizeof(size_t) + 1) + 64) / sizeof(double) + 1];
+	SpcAccum	acc;
+	size_t		nsub = 0;
+	size_t		nrows;
+	SpcImprovement improvement;
+
+	if (size < 4)
+		return 0;
+	improvement = (SpcImprovement) (data[3] % 4);
+	if (spc_parse_chart(charts[data[0] % (sizeof(charts) / sizeof(charts[0]))], &spec, bad, sizeof(bad)) != SPC_PARSE_OK)
+		abort();
+	snprintf(rules_text, sizeof(rules_text),
+			 "ihi(shift=%d,trend=%d,within=%d),we(shift=%d),nelson(alternating=%d,beyond=%d),nhs(trend=%d),anhoej",
+			 2 + data[1] % 12, 3 + data[1] % 9, 2 + data[2] % 16, 2 + data[2] % 10,
+			 2 + data[3] % 15, 2 + data[3] % 9, 3 + data[1] % 7);
+	if (spc_parse_rules((data[2] & 0x80) ? rules_text : "none", spec.type, &rules, bad, sizeof(bad)) != SPC_PARSE_OK)
+		abort();
+	if (data[2] & 0x40)
+		spc_default_rules(spec.type, &rules);
+
+	data += 4;
+	size -= 4;
+	nrows = size / ROW_BYTES;
+	if (nrows > MAX_ROWS)
+		nrows = MAX_ROWS;
+	spc_accum_init(&acc);
+	for (size_t i = 0; i < nrows; i++)
+	{
+		const uint8_t *row = data + i * ROW_BYTES;
+		double		x,
+					n;
+		uint8_t		flags = row[16];
+
+		memcpy(&x, row, sizeof(double));
+		memcpy(&n, row + 8, sizeof(double));
+		/* low bits pick small integers, so realistic series are reachable */
+		if (flags & 0x20)
+		{
+			x = (double) (row[0] % 50);
+			n = (double) (row[8] % 60);
+		}
+		if (i > 0 && !(flags & 0x10))
+		{
+			spc_subgroup_finish(&acc, spec.type, &sg[nsub++]);
+			spc_accum_init(&acc);
+		}
+		spc_accum_row(&acc, spec.type, x, flags & 0x01, n, flags & 0x02, !(flags & 0x04), flags & 0x08);
+	}
+	if (nrows > 0)
+		spc_subgroup_finish(&acc, spec.type, &sg[nsub++]);
+
+	spc_compute(&spec, &rules, improvement, sg, nsub, pt, &phase, scratch);
+
+	check(phase.n_subgroups == (int) nsub, "n_subgroups");
+	check(phase.n_baseline <= phase.n_subgroups && phase.n_obs <= phase.n_subgroups, "counts");
+	check(phase.n_useful <= phase.n_obs && phase.longest_run <= phase.n_useful, "runs counts");
+	for (size_t i = 0; i < nsub; i++)
+	{
+		const SpcPoint *p = &pt[i];
+
+		check((p->codes >> SPC_CODE_COUNT) == 0, "codes in range");
+		check(isnan(p->lcl) || isnan(p->ucl) || p->lcl <= p->ucl, "lcl <= ucl");
+		check(isnan(p->sigma) || (p->sigma > 0 && isfinite(p->sigma)), "sigma positive");
+		check(isnan(p->cl) || isfinite(p->cl), "finite centre line");
+		if (sg[i].status == SPC_STATUS_INVALID)
+			check(isnan(p->y) && (p->codes & SPC_BIT(SPC_CODE_INVALID)), "invalid point");
+		else
+			check(!(p->codes & SPC_BIT(SPC_CODE_INVALID)), "valid point not invalid");
+		check(!isnan(p->y) || p->variation == SPC_VARIATION_NONE, "no variation without y");
+	}
+	return 0;
+}

@@ -1,0 +1,40 @@
+/*
+ * test/fuzz/fuzz_parse.c
+ *
+ * libFuzzer target: arbitrary text into the chart, rules and improvement
+ * parsers.  They must not crash, and the word they report must be a
+ * terminated string that fits its buffer.
+ */
+#include "spc_core.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char	   *text = malloc(size + 1);
+	char		bad[SPC_PARSE_ERR_LEN];
+	SpcChartSpec spec;
+	SpcRules	rules;
+	SpcImprovement improvement;
+
+	memcpy(text, data, size);
+	text[size] = '\0';
+	memset(bad, 'x', sizeof(bad));
+	if (spc_parse_chart(text, &spec, bad, sizeof(bad)) == SPC_PARSE_OK &&
+		(spec.type < 0 || spec.type >= SPC_CHART_COUNT))
+		abort();
+	if (memchr(bad, '\0', sizeof(bad)) == NULL)
+		abort();
+	for (int chart = 0; chart < SPC_CHART_COUNT; chart++)
+	{
+		memset(bad, 'x', sizeof(bad));
+		(void) spc_parse_rules(text, (SpcChartType) chart, &rules, bad, sizeof(bad));
+		if (memchr(bad, '\0', sizeof(bad)) == NULL)
+			abort();
+	}
+	(void) spc_parse_improvement(text, &improvement);
+	free(text);
+	return 0;
+}
