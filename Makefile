@@ -22,7 +22,7 @@ REGRESS_OPTS = --inputdir=test --outputdir=test --load-extension=spc
 PG_CONFIG ?= pg_config
 PG_CPPFLAGS = -std=gnu99 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 SHLIB_LINK = -lm
-EXTRA_CLEAN = test/results test/unit/test_core test/regression.diffs test/regression.out test/fuzz/build
+EXTRA_CLEAN = test/results test/unit/test_core test/unit/test_core_sanitized test/regression.diffs test/regression.out test/fuzz/build
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -42,9 +42,15 @@ UNIT_SRCS = test/unit/test_core.c test/unit/test_rules.c test/unit/rules_oracle.
 test/unit/test_core: $(UNIT_SRCS) test/unit/unit.h test/unit/rules_oracle.h $(CORE_SRCS) src/core/spc_core.h src/core/spc_internal.h
 	$(CC) $(UNIT_CFLAGS) -Isrc/core -o $@ $(UNIT_SRCS) $(CORE_SRCS) -lm
 
+# The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
+test/unit/test_core_sanitized: $(UNIT_SRCS) test/unit/unit.h test/unit/rules_oracle.h $(CORE_SRCS) $(CORE_HEADERS)
+	$(FUZZ_CC) -std=c99 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+		-Isrc/core -o $@ $(UNIT_SRCS) $(CORE_SRCS) -lm
+
 .PHONY: unit
-unit: test/unit/test_core
+unit: test/unit/test_core test/unit/test_core_sanitized
 	test/unit/test_core
+	test/unit/test_core_sanitized
 
 .PHONY: prove
 prove:
