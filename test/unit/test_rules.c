@@ -29,6 +29,8 @@ uniform(int lo, int hi)
 static void
 random_rules(char *buf, size_t len)
 {
+	int			v[12];
+
 	buf[0] = '\0';
 	if (rand() % 3 == 0)
 	{
@@ -37,18 +39,28 @@ random_rules(char *buf, size_t len)
 		snprintf(buf, len, "%s", defaults[rand() % 6]);
 		return;
 	}
+	/* one draw per statement: C leaves the order of function arguments open */
+	v[0] = uniform(2, 9);
+	v[1] = uniform(3, 8);
+	v[2] = uniform(2, 15);
+	v[3] = uniform(2, 9);
+	v[4] = uniform(2, 10);
+	v[5] = uniform(3, 7);
+	v[6] = uniform(2, 14);
+	v[7] = uniform(2, 15);
+	v[8] = uniform(2, 8);
+	v[9] = uniform(2, 8);
+	v[10] = uniform(3, 8);
 	if (rand() % 2)
-		snprintf(buf + strlen(buf), len - strlen(buf), "ihi(shift=%d,trend=%d,within=%d),",
-				 uniform(2, 9), uniform(3, 8), uniform(2, 15));
+		snprintf(buf + strlen(buf), len - strlen(buf), "ihi(shift=%d,trend=%d,within=%d),", v[0], v[1], v[2]);
 	if (rand() % 2)
-		snprintf(buf + strlen(buf), len - strlen(buf), "we(shift=%d),", uniform(2, 9));
+		snprintf(buf + strlen(buf), len - strlen(buf), "we(shift=%d),", v[3]);
 	if (rand() % 2)
 		snprintf(buf + strlen(buf), len - strlen(buf),
 				 "nelson(shift=%d,trend=%d,alternating=%d,within=%d,beyond=%d),",
-				 uniform(2, 10), uniform(3, 7), uniform(2, 14), uniform(2, 15), uniform(2, 8));
+				 v[4], v[5], v[6], v[7], v[8]);
 	if (rand() % 2)
-		snprintf(buf + strlen(buf), len - strlen(buf), "nhs(shift=%d,trend=%d),",
-				 uniform(2, 8), uniform(3, 8));
+		snprintf(buf + strlen(buf), len - strlen(buf), "nhs(shift=%d,trend=%d),", v[9], v[10]);
 	if (rand() % 2)
 		snprintf(buf + strlen(buf), len - strlen(buf), "anhoej,");
 	if (buf[0] == '\0')
@@ -94,9 +106,15 @@ crosscheck(void)
 			/* regimes of a few points make shifts and trends; small noise makes ties */
 			if (rand() % 8 == 0)
 				level = uniform(-6, 6);
+			int			noise,
+						half_step;
+
+			/* one draw per statement: C leaves the order within an expression open */
 			n[i] = uniform(10, 30);
-			x[i] = strcmp(chart, "p") == 0 ? fmin(n[i], fmax(0, n[i] / 2 + level + uniform(-2, 2)))
-				: 20 + level + uniform(-2, 2) + (rand() % 5 == 0 ? series % 3 : 0) * 0.5;
+			noise = uniform(-2, 2);
+			half_step = rand() % 5 == 0 ? series % 3 : 0;
+			x[i] = strcmp(chart, "p") == 0 ? fmin(n[i], fmax(0, n[i] / 2 + level + noise))
+				: 20 + level + noise + half_step * 0.5;
 			if (rand() % 3 == 0 && i > 0)
 				x[i] = x[i - 1] + uniform(-1, 1);	/* ties and small steps */
 			if (rand() % 20 == 0)
