@@ -128,11 +128,16 @@ COMMENT ON COLUMN @extschema@.measure.is_reference IS 'True for the catalogue in
 CREATE FUNCTION @extschema@.measure_check() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-  PERFORM spc.chart(NEW.chart, 1, 1, rules => NEW.rules, improvement => NEW.improvement) OVER ();
+  IF NEW.kind IN ('proportion', 'rate') THEN
+    PERFORM spc.chart(NEW.chart, 1, 1, rules => NEW.rules, improvement => NEW.improvement) OVER ();
+  ELSE
+    -- without a denominator: charts that need one (p, np, pp, u, up) refuse
+    PERFORM spc.chart(NEW.chart, 1, rules => NEW.rules, improvement => NEW.improvement) OVER ();
+  END IF;
   RETURN NEW;
 END $$;
-COMMENT ON FUNCTION @extschema@.measure_check() IS 'Trigger: a measure''s chart and rules must be valid spc.chart arguments.';
-CREATE TRIGGER measure_check BEFORE INSERT OR UPDATE OF chart, rules, improvement ON @extschema@.measure
+COMMENT ON FUNCTION @extschema@.measure_check() IS 'Trigger: a measure''s chart and rules must be valid spc.chart arguments, and a count or individual measure cannot use a chart that needs a denominator.';
+CREATE TRIGGER measure_check BEFORE INSERT OR UPDATE OF chart, rules, improvement, kind ON @extschema@.measure
   FOR EACH ROW EXECUTE FUNCTION @extschema@.measure_check();
 
 -- weekly data
