@@ -7,8 +7,8 @@ MODULE_big = spc
 CORE_OBJS = src/core/spec.o src/core/constants.o src/core/subgroup.o \
 	src/core/chart.o src/core/individuals.o src/core/attribute.o \
 	src/core/xbar.o src/core/rare_events.o src/core/rules.o src/core/runs.o \
-	src/core/assurance.o
-OBJS = $(CORE_OBJS) src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o
+	src/core/assurance.o src/core/svg.o
+OBJS = $(CORE_OBJS) src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o
 PGFILEDESC = "spc - statistical process control"
 
 # Control files live in control/, scripts in sql/; all install to
@@ -31,7 +31,7 @@ include $(PGXS)
 CORE_HEADERS = src/core/spc_core.h src/core/spc_internal.h
 $(OBJS): $(CORE_HEADERS)
 $(OBJS:.o=.bc): $(CORE_HEADERS)
-src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o: src/pg/spc_pg.h
+src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o: src/pg/spc_pg.h
 
 # C unit tests of the pure core: no server, no PostgreSQL headers.
 UNIT_CFLAGS = -std=c99 -pedantic -Wall -Wextra -Werror -O2 -g
@@ -86,3 +86,8 @@ fuzz: $(addprefix test/fuzz/build/fuzz_,$(FUZZ_TARGETS))
 		if [ $$status -ne 0 ]; then echo "fuzz_$$t: FAILED (see test/fuzz/build/)"; exit 1; fi; \
 		echo "fuzz_$$t: ok for $(FUZZ_SECONDS) s"; \
 	done
+
+# Re-draw the example charts of docs/ from the demo network.
+.PHONY: docs
+docs:
+	pg_virtualenv -t sh -c 'DOCS_DIR=docs test/svg_check.sh'

@@ -22,6 +22,10 @@ if ! test/roundtrip.sh; then
 	status=1
 fi
 
+if ! test/svg_check.sh; then
+	status=1
+fi
+
 if [ "$(psql -XAtc "SELECT pg_postmaster_start_time()")" != "$started" ]; then
 	echo "FAIL: the server restarted during the suite (a backend crashed)"
 	status=1

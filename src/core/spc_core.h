@@ -249,6 +249,47 @@ extern void spc_compute(const SpcChartSpec *spec, const SpcRules *rules,
 						const SpcSubgroup *subgroups, size_t count,
 						SpcPoint *points, SpcPhase *phase, void *scratch);
 
+/*
+ * SVG rendering (svg.c).  A growing string through the caller's allocator
+ * (grow(ctx, old, size) returns the resized buffer, NULL on failure).
+ */
+typedef struct SpcStr
+{
+	char	   *data;
+	size_t		len;
+	size_t		cap;
+	void	   *(*grow) (void *ctx, void *old, size_t size);
+	void	   *ctx;
+	bool		failed;
+} SpcStr;
+
+/* One plotted point, in time order; NaN for what is not drawn. */
+typedef struct SpcSvgPoint
+{
+	double		t;				/* days since 2000-01-01 (a PostgreSQL date) */
+	double		y;
+	double		cl;
+	double		lcl;
+	double		ucl;
+	double		sigma;
+	bool		signal;
+	SpcVariation variation;
+	int			phase;			/* a change starts a new phase */
+	const char *phase_label;	/* may be NULL */
+	const char *signals;		/* rule codes, may be NULL */
+	const char *annotation;		/* may be NULL */
+} SpcSvgPoint;
+
+typedef struct SpcSvgChart
+{
+	const char *title;			/* may be NULL */
+	const char *unit;			/* y-axis label, may be NULL */
+	double		goal;			/* NaN: none */
+} SpcSvgChart;
+
+extern bool spc_svg_render(const SpcSvgChart *chart, const SpcSvgPoint *points,
+						   size_t count, SpcStr *out);
+
 /* Constants (constants.c). */
 #define SPC_D2_MR 1.128			/* d2(2) as qicharts2, Minitab, textbooks */
 #define SPC_D4_MR 3.267			/* D4(2): MR chart UCL and screening limit */

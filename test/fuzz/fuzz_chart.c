@@ -23,6 +23,13 @@ static const char *const charts[] = {
 	"t", "t(screen=false)"
 };
 
+static void *
+grow(void *ctx, void *old, size_t size)
+{
+	(void) ctx;
+	return realloc(old, size);
+}
+
 static void
 check(int ok, const char *what)
 {
@@ -112,6 +119,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else
 			check(!(p->codes & SPC_BIT(SPC_CODE_INVALID)), "valid point not invalid");
 		check(!isnan(p->y) || p->variation == SPC_VARIATION_NONE, "no variation without y");
+	}
+
+	/* the same points drawn as SVG: a whole document, no nan or inf in it */
+	{
+		static SpcSvgPoint svg_points[MAX_ROWS];
+		SpcSvgChart chart = {"fuzz <&> \"chart\"", "unit", nsub > 0 ? pt[0].cl : NAN};
+		SpcStr		out = {NULL, 0, 0, grow, NULL, false};
+
+		for (size_t i = 0; i < nsub; i++)
+		{
+			svg_points[i] = (SpcSvgPoint) {
+				.t = (double) i * 7.0 - 3000.0, .y = pt[i].y, .cl = pt[i].cl, .lcl = pt[i].lcl,
+				.ucl = pt[i].ucl, .sigma = pt[i].sigma, .signal = pt[i].codes != 0,
+				.variation = pt[i].variation, .phase = (int) (i / 40),
+				.phase_label = (i % 40 == 0) ? "phase <1>" : NULL,
+				.signals = pt[i].codes ? "ihi1" : NULL, .annotation = (i % 17 == 3) ? "PDSA & co" : NULL
+			};
+		}
+		check(spc_svg_render(&chart, svg_points, nsub, &out), "svg rendered");
+		check(out.len > 12 && strncmp(out.data, "<svg ", 5) == 0 &&
+			  strcmp(out.data + out.len - 7, "</svg>\n") == 0, "svg document framing");
+		check(strstr(out.data, "nan") == NULL && strstr(out.data, "inf") == NULL, "no nan or inf in svg");
+		free(out.data);
 	}
 	return 0;
 }

@@ -71,7 +71,7 @@ SELECT is_empty($$
   'no final function modifies its state (safe in window use)');
 SELECT is_empty($$
   SELECT f.signature FROM spc_functions f JOIN pg_proc p ON p.oid = f.oid
-  WHERE p.prokind = 'f' AND p.proisstrict AND p.proname LIKE 'phase_accum'$$,
+  WHERE p.prokind = 'f' AND p.proisstrict AND p.proname LIKE '%\_accum'$$,
   'transition functions are not STRICT (a NULL value is a missing week)');
 SELECT is_empty($$
   SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
