@@ -527,6 +527,7 @@ SELECT c.project_id,
        (c.pt).cl * m.multiplier AS cl,
        (c.pt).lcl * m.multiplier AS lcl,
        (c.pt).ucl * m.multiplier AS ucl,
+       (c.pt).sigma * m.multiplier AS sigma,
        greatest(z.centre - (c.pt).sigma, (c.pt).lcl) * m.multiplier AS sigma1_lower,
        least(z.centre + (c.pt).sigma, (c.pt).ucl) * m.multiplier AS sigma1_upper,
        greatest(z.centre - 2 * (c.pt).sigma, (c.pt).lcl) * m.multiplier AS sigma2_lower,
@@ -585,6 +586,7 @@ COMMENT ON COLUMN @extschema@.chart_points.y IS 'Plotted value (NULL for a missi
 COMMENT ON COLUMN @extschema@.chart_points.cl IS 'Centre line.';
 COMMENT ON COLUMN @extschema@.chart_points.lcl IS 'Lower control limit (3 sigma).';
 COMMENT ON COLUMN @extschema@.chart_points.ucl IS 'Upper control limit (3 sigma).';
+COMMENT ON COLUMN @extschema@.chart_points.sigma IS 'The week''s sigma where the limits are symmetric (zone k is cl +/- k sigma); NULL for run, mr and t charts.';
 COMMENT ON COLUMN @extschema@.chart_points.sigma1_lower IS 'Lower 1-sigma zone line.';
 COMMENT ON COLUMN @extschema@.chart_points.sigma1_upper IS 'Upper 1-sigma zone line.';
 COMMENT ON COLUMN @extschema@.chart_points.sigma2_lower IS 'Lower 2-sigma zone line.';
@@ -837,6 +839,104 @@ COMMENT ON COLUMN @extschema@.data_completeness.completeness_pct IS 'Weeks repor
 COMMENT ON COLUMN @extschema@.data_completeness.corrections IS 'Corrections of already entered weeks.';
 COMMENT ON COLUMN @extschema@.data_completeness.deletions IS 'Weeks deleted.';
 COMMENT ON COLUMN @extschema@.data_completeness.last_entered_on IS 'Date of the latest entry or correction.';
+
+-- charts for the HUB and any client: security invoker, so a caller sees through
+-- them exactly what the views show it
+
+CREATE FUNCTION @extschema@.chart_svg(project_id integer, measure_id integer,
+                                      from_week date DEFAULT NULL, to_week date DEFAULT NULL)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT spc.chart_svg(cp.week_start,
+                       ROW(cp.y, cp.cl, cp.lcl, cp.ucl, cp.sigma, cp.signal,
+                           string_to_array(cp.signal_rules, ','), cp.variation)::spc.point,
+                       cp.phase_label, cp.annotation, cp.goal,
+                       coalesce(cp.facility_name, cp.facility_code) || ': ' || cp.measure_name || ' (' || cp.unit || ')')
+  FROM @extschema@.chart_points cp
+  WHERE cp.project_id = chart_svg.project_id AND cp.measure_id = chart_svg.measure_id
+    AND (chart_svg.from_week IS NULL OR cp.week_start >= chart_svg.from_week)
+    AND (chart_svg.to_week IS NULL OR cp.week_start <= chart_svg.to_week);
+END;
+
+COMMENT ON FUNCTION @extschema@.chart_svg(integer, integer, date, date) IS
+  'The control chart of one project''s measure as a standalone SVG document (phases, limits, zones, signals, goal, annotations), optionally for a period; NULL when there are no weeks.';
+
+CREATE FUNCTION @extschema@.chart_json(project_id integer, measure_id integer,
+                                       from_week date DEFAULT NULL, to_week date DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  WITH points AS (
+    SELECT cp.*
+    FROM @extschema@.chart_points cp
+    WHERE cp.project_id = chart_json.project_id AND cp.measure_id = chart_json.measure_id
+      AND (chart_json.from_week IS NULL OR cp.week_start >= chart_json.from_week)
+      AND (chart_json.to_week IS NULL OR cp.week_start <= chart_json.to_week)
+  ), phases AS (
+    SELECT phase_start, min(phase_label) AS label, min(week_start) AS first_week, max(week_start) AS last_week,
+           count(*) FILTER (WHERE reported) AS weeks, min(cl) AS cl, avg(lcl) AS avg_lcl, avg(ucl) AS avg_ucl,
+           count(*) FILTER (WHERE signal) AS signals
+    FROM points GROUP BY phase_start
+  )
+  SELECT CASE WHEN count(*) > 0 THEN jsonb_build_object(
+    'project_id', chart_json.project_id,
+    'project_title', min(p.project_title),
+    'facility', coalesce(min(p.facility_name), min(p.facility_code)),
+    'measure', (SELECT jsonb_build_object('id', m.measure_id, 'code', m.code, 'name', m.name, 'kind', m.kind,
+                                          'chart', m.chart, 'rules', m.rules, 'improvement', m.improvement,
+                                          'unit', m.unit, 'multiplier', m.multiplier)
+                FROM @extschema@.measure m WHERE m.measure_id = chart_json.measure_id),
+    'goal', max(p.goal),
+    'points', jsonb_agg(jsonb_build_object(
+        'week', p.week_start, 'reported', p.reported, 'numerator', p.numerator,
+        'denominator', p.denominator, 'value', p.value, 'excluded', p.excluded,
+        'y', p.y, 'cl', p.cl, 'lcl', p.lcl, 'ucl', p.ucl,
+        'sigma1', jsonb_build_array(p.sigma1_lower, p.sigma1_upper),
+        'sigma2', jsonb_build_array(p.sigma2_lower, p.sigma2_upper),
+        'phase', p.phase_label, 'signal', p.signal, 'variation', p.variation, 'annotation', p.annotation,
+        'signals', coalesce((SELECT jsonb_agg(jsonb_build_object('code', code, 'description', spc.rule_description(code)))
+                             FROM unnest(string_to_array(p.signal_rules, ',')) code), '[]'::jsonb))
+      ORDER BY p.week_start),
+    'phases', (SELECT jsonb_agg(jsonb_build_object('label', ph.label, 'start', ph.first_week, 'end', ph.last_week,
+                                                   'weeks', ph.weeks, 'cl', ph.cl, 'avg_lcl', ph.avg_lcl,
+                                                   'avg_ucl', ph.avg_ucl, 'signals', ph.signals)
+                                ORDER BY ph.first_week) FROM phases ph),
+    'annotations', coalesce((SELECT jsonb_agg(jsonb_build_object('week', p2.week_start, 'text', p2.annotation)
+                                              ORDER BY p2.week_start)
+                             FROM points p2 WHERE p2.annotation IS NOT NULL), '[]'::jsonb))
+  END
+  FROM points p;
+END;
+
+COMMENT ON FUNCTION @extschema@.chart_json(integer, integer, date, date) IS
+  'The control chart of one project''s measure as JSON for a chart library: measure, goal, points (values, limits, zones, phase, signals with codes and descriptions, variation, annotation), phases with their summaries, and annotations; NULL when there are no weeks.';
+
+CREATE FUNCTION @extschema@.element_pareto(project_id integer, measure_id integer,
+                                           from_week date DEFAULT NULL, to_week date DEFAULT NULL)
+RETURNS TABLE (element_measure_id integer, code text, name text, failures bigint, audited bigint,
+               failure_share double precision, cumulative_share double precision)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  WITH failures AS (
+    SELECT e.measure_id, e.code, e.name,
+           sum(o.denominator - o.numerator)::bigint AS failures, sum(o.denominator)::bigint AS audited
+    FROM @extschema@.measure e
+    JOIN @extschema@.observation o ON o.measure_id = e.measure_id AND o.project_id = element_pareto.project_id
+    WHERE e.parent_measure_id = element_pareto.measure_id AND NOT o.excluded
+      AND (element_pareto.from_week IS NULL OR o.week_start >= element_pareto.from_week)
+      AND (element_pareto.to_week IS NULL OR o.week_start <= element_pareto.to_week)
+    GROUP BY e.measure_id, e.code, e.name
+  )
+  SELECT f.measure_id, f.code, f.name, f.failures, f.audited,
+         f.failures::double precision / nullif(sum(f.failures) OVER (), 0),
+         sum(f.failures) OVER (ORDER BY f.failures DESC, f.code)::double precision / nullif(sum(f.failures) OVER (), 0)
+  FROM failures f
+  ORDER BY f.failures DESC, f.code;
+END;
+
+COMMENT ON FUNCTION @extschema@.element_pareto(integer, integer, date, date) IS
+  'Pareto of failed criteria: for an overall measure with element (per-criterion) measures, each criterion''s failures over a period, largest first, with its share and the cumulative share of all failures.';
 
 -- data safety: user rows are dumped with the database; the catalogue rows
 -- installed here are not (CREATE EXTENSION re-creates them).

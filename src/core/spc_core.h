@@ -150,6 +150,7 @@ extern void spc_default_rules(SpcChartType chart, SpcRules *rules);
 
 extern const char *spc_chart_name(SpcChartType type);
 extern const char *spc_code_name(SpcCode code);
+extern const char *spc_code_description(const char *code);	/* NULL: unknown */
 extern const char *spc_variation_name(SpcVariation variation);
 extern bool spc_chart_needs_n(SpcChartType type);
 extern const char *spc_chart_names_hint(void);

@@ -36,6 +36,43 @@ static const char *const code_names[SPC_CODE_COUNT] = {
 	"invalid"
 };
 
+/* What each code means, for people reading a chart (default lengths). */
+static const char *const code_descriptions[SPC_CODE_COUNT] = {
+	"A point outside the control limits (Provost & Murray)",
+	"A shift: 8 or more points in a row on one side of the centre line (points on it skipped)",
+	"A trend: 6 or more points in a row each higher, or each lower, than the one before (ties counted once)",
+	"2 of 3 points in a row beyond 2 sigma on the same side",
+	"15 or more points in a row within 1 sigma of the centre line",
+	"A point beyond 3 sigma (Western Electric)",
+	"2 of 3 points in a row beyond 2 sigma on the same side",
+	"4 of 5 points in a row beyond 1 sigma on the same side",
+	"8 points in a row on one side of the centre line",
+	"A point beyond 3 sigma (Nelson)",
+	"9 points in a row on one side of the centre line",
+	"6 points in a row steadily increasing or decreasing",
+	"14 points in a row alternating up and down",
+	"2 of 3 points in a row beyond 2 sigma on the same side",
+	"4 of 5 points in a row beyond 1 sigma on the same side",
+	"15 points in a row within 1 sigma of the centre line",
+	"8 points in a row beyond 1 sigma on either side",
+	"A point outside the process limits (NHS Making Data Count)",
+	"A trend: 7 points in a row each above, or each below, the previous one",
+	"2 of 3 points in a row close to a limit (between 2 and 3 sigma), all on the same side",
+	"A shift: 7 points in a row on one side of the mean",
+	"An unusually long run on one side of the centre line (Anhoej runs analysis)",
+	"Unusually few crossings of the centre line (Anhoej runs analysis)",
+	"The week's numbers cannot be charted (missing or impossible denominator, negative or non-finite value)"
+};
+
+const char *
+spc_code_description(const char *code)
+{
+	for (int c = 0; c < SPC_CODE_COUNT; c++)
+		if (strcmp(code, code_names[c]) == 0)
+			return code_descriptions[c];
+	return NULL;
+}
+
 /* Defaults of every preset; 0 marks a parameter the preset does not take. */
 static const SpcPresetParams preset_defaults[SPC_PRESET_COUNT] = {
 	[SPC_PRESET_IHI] = {.shift = 8, .trend = 6, .within = 15},

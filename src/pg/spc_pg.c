@@ -315,3 +315,16 @@ spc_assurance_sql(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(name));
 }
+
+PG_FUNCTION_INFO_V1(spc_rule_description_sql);
+
+/* spc.rule_description(code): what a signal code means; NULL if unknown. */
+Datum
+spc_rule_description_sql(PG_FUNCTION_ARGS)
+{
+	const char *description = spc_code_description(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+
+	if (description == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(description));
+}
