@@ -91,3 +91,8 @@ fuzz: $(addprefix test/fuzz/build/fuzz_,$(FUZZ_TARGETS))
 .PHONY: docs
 docs:
 	pg_virtualenv -t sh -c 'DOCS_DIR=docs test/svg_check.sh'
+
+# Chart latency under concurrent clients (not a test): see bench/hub_latency.sh.
+.PHONY: bench-hub
+bench-hub:
+	SPC_EXTRA_PACKAGES=bc bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR bench/hub_latency.sh'

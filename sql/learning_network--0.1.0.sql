@@ -14,6 +14,20 @@ RETURN d - extract(dow FROM d)::integer;
 COMMENT ON FUNCTION @extschema@.week_start(date) IS
   'The Sunday that starts the network week (Sunday to Saturday) containing d.';
 
+-- The Sundays from first_week to last_week.  A function rather than an inline
+-- generate_series: its ROWS estimate (about three years of weeks) keeps the
+-- planner's cost of a one-series chart low enough not to trigger JIT
+-- compilation, which would cost more than the whole query.
+CREATE FUNCTION @extschema@.weeks(first_week date, last_week date) RETURNS SETOF date
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE ROWS 160
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN QUERY SELECT first_week + 7 * k FROM generate_series(0, (last_week - first_week) / 7) k;
+END $$;
+
+COMMENT ON FUNCTION @extschema@.weeks(date, date) IS
+  'The weeks (Sundays, 7 days apart) from first_week to last_week: the grid of chart_points.';
+
 -- reference tables
 
 CREATE TABLE @extschema@.collaborative (
@@ -468,8 +482,8 @@ WITH series AS (
   GROUP BY facility_id, project_id, measure_id
 ), grid AS (
   -- every week from the first to the last: a missing week is a NULL point
-  SELECT s.facility_id, s.project_id, s.measure_id, s.first_week, w::date AS week_start
-  FROM series s, generate_series(s.first_week, s.last_week, interval '7 days') w
+  SELECT s.facility_id, s.project_id, s.measure_id, s.first_week, w AS week_start
+  FROM series s, @extschema@.weeks(s.first_week, s.last_week) w
 ), points AS (
   SELECT g.facility_id, g.project_id, g.measure_id, g.week_start,
          o.numerator, o.denominator, o.value, coalesce(o.excluded, false) AS excluded,
@@ -846,18 +860,21 @@ COMMENT ON COLUMN @extschema@.data_completeness.last_entered_on IS 'Date of the 
 CREATE FUNCTION @extschema@.chart_svg(project_id integer, measure_id integer,
                                       from_week date DEFAULT NULL, to_week date DEFAULT NULL)
 RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
-  SELECT spc.chart_svg(cp.week_start,
-                       ROW(cp.y, cp.cl, cp.lcl, cp.ucl, cp.sigma, cp.signal,
-                           string_to_array(cp.signal_rules, ','), cp.variation)::spc.point,
-                       cp.phase_label, cp.annotation, cp.goal,
-                       coalesce(cp.facility_name, cp.facility_code) || ': ' || cp.measure_name || ' (' || cp.unit || ')')
-  FROM @extschema@.chart_points cp
-  WHERE cp.project_id = chart_svg.project_id AND cp.measure_id = chart_svg.measure_id
-    AND (chart_svg.from_week IS NULL OR cp.week_start >= chart_svg.from_week)
-    AND (chart_svg.to_week IS NULL OR cp.week_start <= chart_svg.to_week);
-END;
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  -- PL/pgSQL keeps this plan for the session; an SQL function would plan it on every call
+  RETURN (
+    SELECT spc.chart_svg(cp.week_start,
+                         ROW(cp.y, cp.cl, cp.lcl, cp.ucl, cp.sigma, cp.signal,
+                             string_to_array(cp.signal_rules, ','), cp.variation)::spc.point,
+                         cp.phase_label, cp.annotation, cp.goal,
+                         coalesce(cp.facility_name, cp.facility_code) || ': ' || cp.measure_name || ' (' || cp.unit || ')')
+    FROM @extschema@.chart_points cp
+    WHERE cp.project_id = chart_svg.project_id AND cp.measure_id = chart_svg.measure_id
+      AND (chart_svg.from_week IS NULL OR cp.week_start >= chart_svg.from_week)
+      AND (chart_svg.to_week IS NULL OR cp.week_start <= chart_svg.to_week));
+END $$;
 
 COMMENT ON FUNCTION @extschema@.chart_svg(integer, integer, date, date) IS
   'The control chart of one project''s measure as a standalone SVG document (phases, limits, zones, signals, goal, annotations), optionally for a period; NULL when there are no weeks.';
@@ -865,8 +882,10 @@ COMMENT ON FUNCTION @extschema@.chart_svg(integer, integer, date, date) IS
 CREATE FUNCTION @extschema@.chart_json(project_id integer, measure_id integer,
                                        from_week date DEFAULT NULL, to_week date DEFAULT NULL)
 RETURNS jsonb
-LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN (
   WITH points AS (
     SELECT cp.*
     FROM @extschema@.chart_points cp
@@ -906,8 +925,8 @@ BEGIN ATOMIC
                                               ORDER BY p2.week_start)
                              FROM points p2 WHERE p2.annotation IS NOT NULL), '[]'::jsonb))
   END
-  FROM points p;
-END;
+  FROM points p);
+END $$;
 
 COMMENT ON FUNCTION @extschema@.chart_json(integer, integer, date, date) IS
   'The control chart of one project''s measure as JSON for a chart library: measure, goal, points (values, limits, zones, phase, signals with codes and descriptions, variation, annotation), phases with their summaries, and annotations; NULL when there are no weeks.';
@@ -916,8 +935,10 @@ CREATE FUNCTION @extschema@.element_pareto(project_id integer, measure_id intege
                                            from_week date DEFAULT NULL, to_week date DEFAULT NULL)
 RETURNS TABLE (element_measure_id integer, code text, name text, failures bigint, audited bigint,
                failure_share double precision, cumulative_share double precision)
-LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN QUERY
   WITH failures AS (
     SELECT e.measure_id, e.code, e.name,
            sum(o.denominator - o.numerator)::bigint AS failures, sum(o.denominator)::bigint AS audited
@@ -933,7 +954,7 @@ BEGIN ATOMIC
          sum(f.failures) OVER (ORDER BY f.failures DESC, f.code)::double precision / nullif(sum(f.failures) OVER (), 0)
   FROM failures f
   ORDER BY f.failures DESC, f.code;
-END;
+END $$;
 
 COMMENT ON FUNCTION @extschema@.element_pareto(integer, integer, date, date) IS
   'Pareto of failed criteria: for an overall measure with element (per-criterion) measures, each criterion''s failures over a period, largest first, with its share and the cumulative share of all failures.';
