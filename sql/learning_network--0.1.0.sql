@@ -959,6 +959,321 @@ END $$;
 COMMENT ON FUNCTION @extschema@.element_pareto(integer, integer, date, date) IS
   'Pareto of failed criteria: for an overall measure with element (per-criterion) measures, each criterion''s failures over a period, largest first, with its share and the cumulative share of all failures.';
 
+-- writes for the HUB: one call per action, safe to retry, never a silent
+-- overwrite.  Errors name the field (RAISE ... USING COLUMN) for the UI.
+-- They run with the caller's rights until the access model (issue 5) makes
+-- them SECURITY DEFINER with a check of the caller's facility.
+
+-- The facility of a project, or 22023 naming the argument.
+CREATE FUNCTION @extschema@.project_facility(project_id integer) RETURNS integer
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  facility integer;
+BEGIN
+  SELECT p.facility_id INTO facility FROM @extschema@.project p WHERE p.project_id = project_facility.project_id;
+  IF facility IS NULL THEN
+    RAISE EXCEPTION 'project % does not exist', project_id
+      USING ERRCODE = 'invalid_parameter_value', COLUMN = 'project_id';
+  END IF;
+  RETURN facility;
+END $$;
+COMMENT ON FUNCTION @extschema@.project_facility(integer) IS 'The facility of a project; 22023 if there is no such project.';
+
+CREATE FUNCTION @extschema@.record_week(project_id integer, measure_id integer, week_start date,
+                                        numerator bigint DEFAULT NULL, denominator double precision DEFAULT NULL,
+                                        value double precision DEFAULT NULL, excluded boolean DEFAULT false,
+                                        note text DEFAULT NULL, expected_version integer DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  facility integer := @extschema@.project_facility(project_id);
+  current @extschema@.observation;
+BEGIN
+  IF week_start IS NULL OR extract(dow FROM week_start) <> 0 THEN
+    RAISE EXCEPTION 'week_start must be a Sunday, not %', coalesce(to_char(week_start, 'YYYY-MM-DD'), 'NULL')
+      USING ERRCODE = 'invalid_parameter_value', COLUMN = 'week_start',
+            HINT = 'Weeks run Sunday to Saturday; learning_network.week_start(d) gives the Sunday of any date.';
+  END IF;
+  SELECT o.* INTO current FROM @extschema@.observation o
+  WHERE o.facility_id = facility AND o.project_id = record_week.project_id
+    AND o.measure_id = record_week.measure_id AND o.week_start = record_week.week_start
+  FOR UPDATE;
+  IF NOT FOUND THEN
+    IF coalesce(expected_version, 0) <> 0 THEN
+      RAISE EXCEPTION 'the week was deleted since version % was read', expected_version
+        USING ERRCODE = 'serialization_failure', HINT = 'Reload the week and enter it again.';
+    END IF;
+    BEGIN
+      INSERT INTO @extschema@.observation (facility_id, project_id, measure_id, week_start, numerator,
+                                           denominator, value, excluded, note)
+      VALUES (facility, project_id, measure_id, week_start, numerator, denominator, value,
+              coalesce(excluded, false), note);
+    EXCEPTION WHEN unique_violation THEN
+      RAISE EXCEPTION 'someone else entered this week at the same moment'
+        USING ERRCODE = 'serialization_failure', HINT = 'Reload the week and try again.';
+    END;
+    RETURN 1;
+  END IF;
+  -- the same numbers again: nothing to do (a retried request)
+  IF (current.numerator, current.denominator, current.value, current.excluded, current.note)
+     IS NOT DISTINCT FROM (numerator, denominator, value, coalesce(excluded, false), note) THEN
+    RETURN current.version;
+  END IF;
+  IF expected_version IS DISTINCT FROM current.version THEN
+    RAISE EXCEPTION 'the week was changed by % at % (version %), after version % was read',
+        current.entered_by, to_char(current.entered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+        current.version, coalesce(expected_version::text, 'none')
+      USING ERRCODE = 'serialization_failure',
+            HINT = 'Reload the week, check the other change, and save again with its version.';
+  END IF;
+  UPDATE @extschema@.observation o
+  SET numerator = record_week.numerator, denominator = record_week.denominator, value = record_week.value,
+      excluded = coalesce(record_week.excluded, false), note = record_week.note
+  WHERE o.facility_id = facility AND o.project_id = record_week.project_id
+    AND o.measure_id = record_week.measure_id AND o.week_start = record_week.week_start;
+  RETURN current.version + 1;
+END $$;
+COMMENT ON FUNCTION @extschema@.record_week(integer, integer, date, bigint, double precision, double precision, boolean, text, integer) IS
+  'Enter or correct one week of a measure; returns the week''s version. Sending the same numbers again changes nothing. A correction must name the version it was read at (expected_version): if someone changed the week meanwhile it fails with SQLSTATE 40001 and says who and when, never overwriting. Bad numbers fail with the constraint''s message (23514) naming the field.';
+
+CREATE FUNCTION @extschema@.delete_week(project_id integer, measure_id integer, week_start date,
+                                        expected_version integer)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  facility integer := @extschema@.project_facility(project_id);
+  current_version integer;
+BEGIN
+  SELECT o.version INTO current_version FROM @extschema@.observation o
+  WHERE o.facility_id = facility AND o.project_id = delete_week.project_id
+    AND o.measure_id = delete_week.measure_id AND o.week_start = delete_week.week_start
+  FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN false;               -- already gone: a retried delete
+  END IF;
+  IF expected_version IS DISTINCT FROM current_version THEN
+    RAISE EXCEPTION 'the week is at version %, not %', current_version, coalesce(expected_version::text, 'NULL')
+      USING ERRCODE = 'serialization_failure', HINT = 'Reload the week before deleting it.';
+  END IF;
+  DELETE FROM @extschema@.observation o
+  WHERE o.facility_id = facility AND o.project_id = delete_week.project_id
+    AND o.measure_id = delete_week.measure_id AND o.week_start = delete_week.week_start;
+  RETURN true;
+END $$;
+COMMENT ON FUNCTION @extschema@.delete_week(integer, integer, date, integer) IS
+  'Delete one week (kept in observation_history) if it is still at expected_version; false if it was already deleted; 40001 if it changed meanwhile.';
+
+CREATE FUNCTION @extschema@.set_phase(project_id integer, starts_on date, label text,
+                                      measure_id integer DEFAULT NULL, freeze_after integer DEFAULT NULL,
+                                      note text DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  facility integer := @extschema@.project_facility(project_id);
+  id integer;
+BEGIN
+  SELECT p.phase_id INTO id FROM @extschema@.phase p
+  WHERE p.project_id = set_phase.project_id AND p.measure_id IS NOT DISTINCT FROM set_phase.measure_id
+    AND p.starts_on = set_phase.starts_on
+  FOR UPDATE;
+  IF FOUND THEN
+    UPDATE @extschema@.phase p SET label = set_phase.label, freeze_after = set_phase.freeze_after, note = set_phase.note
+    WHERE p.phase_id = id;
+    RETURN id;
+  END IF;
+  INSERT INTO @extschema@.phase (facility_id, project_id, measure_id, starts_on, label, freeze_after, note)
+  VALUES (facility, project_id, measure_id, starts_on, label, freeze_after, note)
+  RETURNING phase_id INTO id;
+  RETURN id;
+END $$;
+COMMENT ON FUNCTION @extschema@.set_phase(integer, date, text, integer, integer, text) IS
+  'Start a phase (a new centre line) at a Sunday, for one measure or (measure_id NULL) every measure of the project; setting it again with the same start updates its label, freeze and note. Returns the phase id.';
+
+CREATE FUNCTION @extschema@.move_phase(phase_id integer, starts_on date) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  UPDATE @extschema@.phase p SET starts_on = move_phase.starts_on WHERE p.phase_id = move_phase.phase_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'phase % does not exist', phase_id USING ERRCODE = 'invalid_parameter_value', COLUMN = 'phase_id';
+  END IF;
+END $$;
+COMMENT ON FUNCTION @extschema@.move_phase(integer, date) IS 'Move a phase to start at another Sunday.';
+
+CREATE FUNCTION @extschema@.delete_phase(phase_id integer) RETURNS boolean
+LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+  WITH gone AS (DELETE FROM @extschema@.phase p WHERE p.phase_id = delete_phase.phase_id RETURNING 1)
+  SELECT count(*) > 0 FROM gone;
+END;
+COMMENT ON FUNCTION @extschema@.delete_phase(integer) IS 'Remove a phase (its weeks join the previous phase); false if it did not exist.';
+
+CREATE FUNCTION @extschema@.add_annotation(project_id integer, week_start date, text text,
+                                           kind text DEFAULT 'pdsa', measure_id integer DEFAULT NULL)
+RETURNS integer
+LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+  INSERT INTO @extschema@.annotation (facility_id, project_id, measure_id, week_start, kind, text)
+  VALUES (@extschema@.project_facility(add_annotation.project_id), add_annotation.project_id,
+          add_annotation.measure_id, add_annotation.week_start, add_annotation.kind, add_annotation.text)
+  RETURNING annotation_id;
+END;
+COMMENT ON FUNCTION @extschema@.add_annotation(integer, date, text, text, integer) IS
+  'Annotate a week (a PDSA cycle, an event, a note) for every measure of the project or one; returns the annotation id.';
+
+CREATE FUNCTION @extschema@.edit_annotation(annotation_id integer, text text) RETURNS boolean
+LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+  WITH changed AS (UPDATE @extschema@.annotation a SET text = edit_annotation.text
+                   WHERE a.annotation_id = edit_annotation.annotation_id RETURNING 1)
+  SELECT count(*) > 0 FROM changed;
+END;
+COMMENT ON FUNCTION @extschema@.edit_annotation(integer, text) IS 'Change an annotation''s text; false if it does not exist.';
+
+CREATE FUNCTION @extschema@.remove_annotation(annotation_id integer) RETURNS boolean
+LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+  WITH gone AS (DELETE FROM @extschema@.annotation a WHERE a.annotation_id = remove_annotation.annotation_id RETURNING 1)
+  SELECT count(*) > 0 FROM gone;
+END;
+COMMENT ON FUNCTION @extschema@.remove_annotation(integer) IS 'Remove an annotation; false if it did not exist.';
+
+CREATE FUNCTION @extschema@.set_goal(project_id integer, measure_id integer, target double precision,
+                                     target_date date DEFAULT NULL)
+RETURNS void
+LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+  INSERT INTO @extschema@.goal (facility_id, project_id, measure_id, target, target_date)
+  VALUES (@extschema@.project_facility(set_goal.project_id), set_goal.project_id, set_goal.measure_id,
+          set_goal.target, set_goal.target_date)
+  ON CONFLICT (facility_id, project_id, measure_id)
+  DO UPDATE SET target = excluded.target, target_date = excluded.target_date, set_by = current_user, set_at = now();
+END;
+COMMENT ON FUNCTION @extschema@.set_goal(integer, integer, double precision, date) IS
+  'Set (or change) the goal of a project''s measure, in the measure''s own units (a proportion as 0 to 1).';
+
+-- Bulk import from the network's spreadsheet templates, saved as CSV: a
+-- header "week,<code>_num,<code>_den,..." (or "<code>_value") and one line
+-- per week.  All or nothing: every line is tried; if any fails, nothing is
+-- kept and the report lists every rejected line and why.
+CREATE FUNCTION @extschema@.import_csv(project_id integer, csv text)
+RETURNS TABLE (line integer, week_start date, measure_code text, status text, message text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  lines text[] := regexp_split_to_array(trim(both E'\r\n' FROM csv), E'\r?\n');
+  header text[];
+  fields text[];
+  measure_ids integer[] := '{}';
+  measure_codes text[] := '{}';
+  roles text[] := '{}';
+  week date;
+  code text;
+  n integer;
+  failures integer := 0;
+  report_line integer[] := '{}';
+  report_week date[] := '{}';
+  report_code text[] := '{}';
+  report_status text[] := '{}';
+  report_message text[] := '{}';
+BEGIN
+  PERFORM @extschema@.project_facility(project_id);
+  IF csv IS NULL OR array_length(lines, 1) IS NULL OR array_length(lines, 1) < 2 THEN
+    RAISE EXCEPTION 'the CSV needs a header line and at least one week'
+      USING ERRCODE = 'invalid_parameter_value', COLUMN = 'csv';
+  END IF;
+  header := string_to_array(lower(replace(lines[1], ' ', '')), ',');
+  IF header[1] IS DISTINCT FROM 'week' THEN
+    RAISE EXCEPTION 'the first column of the header must be week, not %', coalesce(header[1], 'nothing')
+      USING ERRCODE = 'invalid_parameter_value', COLUMN = 'csv';
+  END IF;
+  -- each further column: <measure code>_num, _den or _value of the project's collaborative
+  FOR i IN 2 .. coalesce(array_length(header, 1), 1) LOOP
+    SELECT m.measure_id INTO n FROM @extschema@.measure m JOIN @extschema@.project p USING (collaborative_id)
+    WHERE p.project_id = import_csv.project_id AND lower(m.code) = regexp_replace(header[i], '_(num|den|value)$', '');
+    IF n IS NULL OR header[i] !~ '_(num|den|value)$' THEN
+      RAISE EXCEPTION 'column % of the header, %, is not <measure code>_num, _den or _value of a measure of the project',
+          i, header[i]
+        USING ERRCODE = 'invalid_parameter_value', COLUMN = 'csv';
+    END IF;
+    measure_ids := measure_ids || n;
+    measure_codes := measure_codes || upper(regexp_replace(header[i], '_(num|den|value)$', ''));
+    roles := roles || substring(header[i] FROM '_(num|den|value)$');
+  END LOOP;
+
+  -- the report lives in variables: unlike rows, they survive the rollback
+  BEGIN
+    FOR l IN 2 .. array_length(lines, 1) LOOP
+      CONTINUE WHEN trim(lines[l]) = '';
+      fields := string_to_array(lines[l], ',');
+      BEGIN
+        week := trim(fields[1])::date;
+      EXCEPTION WHEN OTHERS THEN
+        report_line := report_line || l; report_week := report_week || NULL::date;
+        report_code := report_code || NULL::text; report_status := report_status || 'rejected'::text;
+        report_message := report_message || format('week %L is not a date', fields[1]);
+        failures := failures + 1;
+        CONTINUE;
+      END;
+      -- one record per measure named in the header
+      FOR code IN SELECT DISTINCT c FROM unnest(measure_codes) c ORDER BY c LOOP
+        DECLARE
+          num bigint;
+          den double precision;
+          val double precision;
+        BEGIN
+          FOR i IN 1 .. array_length(measure_codes, 1) LOOP
+            CONTINUE WHEN measure_codes[i] <> code;
+            CASE roles[i]
+              WHEN 'num' THEN num := nullif(trim(fields[i + 1]), '')::bigint;
+              WHEN 'den' THEN den := nullif(trim(fields[i + 1]), '')::double precision;
+              ELSE val := nullif(trim(fields[i + 1]), '')::double precision;
+            END CASE;
+            n := measure_ids[i];
+          END LOOP;
+          IF num IS NULL AND den IS NULL AND val IS NULL THEN
+            CONTINUE;             -- an empty cell group: no data that week
+          END IF;
+          -- an upload adds weeks; it never overwrites one entered differently
+          IF EXISTS (SELECT 1 FROM @extschema@.observation o
+                     WHERE o.project_id = import_csv.project_id AND o.measure_id = n AND o.week_start = week
+                       AND (o.numerator, o.denominator, o.value) IS DISTINCT FROM (num, den, val)) THEN
+            RAISE EXCEPTION 'the week was already entered with other numbers; correct it on its own'
+              USING ERRCODE = 'unique_violation';
+          END IF;
+          PERFORM @extschema@.record_week(import_csv.project_id, n, week, num, den, val);
+          report_line := report_line || l; report_week := report_week || week;
+          report_code := report_code || code; report_status := report_status || 'ok'::text;
+          report_message := report_message || NULL::text;
+        EXCEPTION WHEN OTHERS THEN
+          report_line := report_line || l; report_week := report_week || week;
+          report_code := report_code || code; report_status := report_status || 'rejected'::text;
+          report_message := report_message || SQLERRM;
+          failures := failures + 1;
+        END;
+      END LOOP;
+    END LOOP;
+    IF failures > 0 THEN
+      RAISE EXCEPTION 'import rejected' USING ERRCODE = 'P0004';
+    END IF;
+  EXCEPTION WHEN SQLSTATE 'P0004' THEN
+    -- every line of this upload is undone; say so on the accepted ones
+    FOR i IN 1 .. coalesce(array_length(report_status, 1), 0) LOOP
+      IF report_status[i] = 'ok' THEN
+        report_status[i] := 'not imported';
+        report_message[i] := 'another line was rejected';
+      END IF;
+    END LOOP;
+  END;
+  RETURN QUERY SELECT * FROM unnest(report_line, report_week, report_code, report_status, report_message);
+END $$;
+COMMENT ON FUNCTION @extschema@.import_csv(integer, text) IS
+  'Import weeks for a project from CSV text (header: week, then <measure code>_num / _den / _value columns, as the network''s spreadsheet templates). All or nothing: if any line is rejected, nothing is imported. A week already entered with the same numbers is accepted as is; with other numbers it is rejected (corrections go through record_week). Returns one report row per line and measure: ok, rejected (with the reason) or not imported.';
+
 -- data safety: user rows are dumped with the database; the catalogue rows
 -- installed here are not (CREATE EXTENSION re-creates them).
 
