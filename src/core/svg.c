@@ -217,43 +217,28 @@ make_scale(const SpcSvgChart *chart, const SpcSvgPoint *p, size_t n)
 }
 
 /*
- * A line through points[from..to) of one phase, from value(i); NaN breaks
- * it.  step: limits of variable-n charts are drawn as steps around each
- * point.
+ * A line through points[from..to) of one phase, through the double field at
+ * byte offset `field` of each point; a value that cannot be drawn breaks it.
  */
-typedef double (*ValueFn) (const SpcSvgPoint *p);
+static double
+field_of(const SpcSvgPoint *p, size_t field)
+{
+	double		v;
 
-static double
-value_y(const SpcSvgPoint *p)
-{
-	return p->y;
-}
-static double
-value_cl(const SpcSvgPoint *p)
-{
-	return p->cl;
-}
-static double
-value_lcl(const SpcSvgPoint *p)
-{
-	return p->lcl;
-}
-static double
-value_ucl(const SpcSvgPoint *p)
-{
-	return p->ucl;
+	memcpy(&v, (const char *) p + field, sizeof(double));
+	return v;
 }
 
 static void
 put_path(SpcStr *s, const Scale *sc, const SpcSvgPoint *p, size_t from, size_t to,
-		 ValueFn value, const char *attrs)
+		 size_t field, const char *attrs)
 {
 	bool		pen = false,
 				any = false;
 
 	for (size_t i = from; i < to; i++)
 	{
-		double		v = value(&p[i]);
+		double		v = field_of(&p[i], field);
 
 		if (!drawable(v))
 		{
@@ -426,9 +411,9 @@ spc_svg_render(const SpcSvgChart *chart, const SpcSvgPoint *p, size_t n, SpcStr 
 			to++;
 		put_band(s, &sc, p, from, to, 2.0, "#eef2f7");
 		put_band(s, &sc, p, from, to, 1.0, "#e2e8f0");
-		put_path(s, &sc, p, from, to, value_lcl, "stroke=\"#b91c1c\" stroke-width=\"1.2\" stroke-dasharray=\"5 3\"");
-		put_path(s, &sc, p, from, to, value_ucl, "stroke=\"#b91c1c\" stroke-width=\"1.2\" stroke-dasharray=\"5 3\"");
-		put_path(s, &sc, p, from, to, value_cl, "stroke=\"#111827\" stroke-width=\"1.4\"");
+		put_path(s, &sc, p, from, to, offsetof(SpcSvgPoint, lcl), "stroke=\"#b91c1c\" stroke-width=\"1.2\" stroke-dasharray=\"5 3\"");
+		put_path(s, &sc, p, from, to, offsetof(SpcSvgPoint, ucl), "stroke=\"#b91c1c\" stroke-width=\"1.2\" stroke-dasharray=\"5 3\"");
+		put_path(s, &sc, p, from, to, offsetof(SpcSvgPoint, cl), "stroke=\"#111827\" stroke-width=\"1.4\"");
 		if (from > 0)
 		{
 			double		x = (sx(&sc, p[from - 1].t) + sx(&sc, p[from].t)) / 2;
@@ -452,7 +437,7 @@ spc_svg_render(const SpcSvgChart *chart, const SpcSvgPoint *p, size_t n, SpcStr 
 		putf(s, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#15803d\" text-anchor=\"end\">Goal %.4g</text>\n",
 			 WIDTH - RIGHT - 2, sy(&sc, chart->goal) - 4, chart->goal);
 	}
-	put_path(s, &sc, p, 0, n, value_y, "stroke=\"#6b7280\" stroke-width=\"1.2\"");
+	put_path(s, &sc, p, 0, n, offsetof(SpcSvgPoint, y), "stroke=\"#6b7280\" stroke-width=\"1.2\"");
 
 	for (size_t i = 0; i < n; i++)
 	{

@@ -45,18 +45,6 @@ typedef struct SvgState
 
 #define SVG_STATE_VERSION 1
 
-static MemoryContext
-svg_context(FunctionCallInfo fcinfo, const char *caller)
-{
-	MemoryContext aggcontext;
-
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s called in non-aggregate context", caller)));
-	return aggcontext;
-}
-
 static SvgState *
 svg_new_state(MemoryContext mcxt)
 {
@@ -128,7 +116,7 @@ PG_FUNCTION_INFO_V1(spc_chart_svg_accum);
 Datum
 spc_chart_svg_accum(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = svg_context(fcinfo, "spc_chart_svg_accum");
+	MemoryContext aggcontext = SpcAggregateContext(fcinfo, "spc_chart_svg_accum");
 	SvgState   *state = PG_ARGISNULL(0) ? svg_new_state(aggcontext) : (SvgState *) PG_GETARG_POINTER(0);
 	HeapTupleHeader point;
 	SvgRow	   *row;
@@ -218,7 +206,7 @@ PG_FUNCTION_INFO_V1(spc_chart_svg_combine);
 Datum
 spc_chart_svg_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = svg_context(fcinfo, "spc_chart_svg_combine");
+	MemoryContext aggcontext = SpcAggregateContext(fcinfo, "spc_chart_svg_combine");
 	SvgState   *a = PG_ARGISNULL(0) ? NULL : (SvgState *) PG_GETARG_POINTER(0);
 	SvgState   *b = PG_ARGISNULL(1) ? NULL : (SvgState *) PG_GETARG_POINTER(1);
 
@@ -242,7 +230,7 @@ spc_chart_svg_serialize(PG_FUNCTION_ARGS)
 	SvgState   *state = (SvgState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
 
-	(void) svg_context(fcinfo, "spc_chart_svg_serialize");
+	(void) SpcAggregateContext(fcinfo, "spc_chart_svg_serialize");
 	pq_begintypsend(&buf);
 	pq_sendint32(&buf, SVG_STATE_VERSION);
 	pq_sendfloat8(&buf, state->goal);
@@ -283,7 +271,7 @@ PG_FUNCTION_INFO_V1(spc_chart_svg_deserialize);
 Datum
 spc_chart_svg_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = svg_context(fcinfo, "spc_chart_svg_deserialize");
+	MemoryContext aggcontext = SpcAggregateContext(fcinfo, "spc_chart_svg_deserialize");
 	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
 	StringInfoData buf;
 	SvgState   *state = svg_new_state(aggcontext);
@@ -292,10 +280,7 @@ spc_chart_svg_deserialize(PG_FUNCTION_ARGS)
 	int32		arena_len;
 	MemoryContext old;
 
-	buf.data = VARDATA_ANY(bytes);
-	buf.len = VARSIZE_ANY_EXHDR(bytes);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
+	SpcStateReader(&buf, bytes);
 	if (buf.len < 4 + 8 + 4 + 8 + 4 || pq_getmsgint(&buf, 4) != SVG_STATE_VERSION)
 		report_bad_svg_state();
 	state->goal = pq_getmsgfloat8(&buf);
@@ -392,7 +377,7 @@ spc_chart_svg_final(PG_FUNCTION_ARGS)
 	SpcStr		out = {NULL, 0, 0, palloc_grow, NULL, false};
 	int			phase = 0;
 
-	(void) svg_context(fcinfo, "spc_chart_svg_final");
+	(void) SpcAggregateContext(fcinfo, "spc_chart_svg_final");
 	if (state == NULL || state->nrows == 0)
 		PG_RETURN_NULL();
 	/* sort a copy: a final function must not change its state */

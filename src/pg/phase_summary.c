@@ -45,18 +45,6 @@ typedef struct PhaseState
 /* Serialised format version, first word of the bytea. */
 #define PHASE_STATE_VERSION 1
 
-static MemoryContext
-aggregate_context(FunctionCallInfo fcinfo, const char *caller)
-{
-	MemoryContext aggcontext;
-
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s called in non-aggregate context", caller)));
-	return aggcontext;
-}
-
 static PhaseState *
 new_state(MemoryContext mcxt, int64 capacity)
 {
@@ -84,7 +72,7 @@ reserve_rows(PhaseState *state, int64 needed)
 static Datum
 phase_accum(FunctionCallInfo fcinfo, double key, bool key_isnull)
 {
-	MemoryContext aggcontext = aggregate_context(fcinfo, "spc.phase_summary");
+	MemoryContext aggcontext = SpcAggregateContext(fcinfo, "spc.phase_summary");
 	PhaseState *state = PG_ARGISNULL(0) ? NULL : (PhaseState *) PG_GETARG_POINTER(0);
 	int			nargs = PG_NARGS();
 	PhaseRow   *row;
@@ -180,7 +168,7 @@ PG_FUNCTION_INFO_V1(spc_phase_combine);
 Datum
 spc_phase_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = aggregate_context(fcinfo, "spc_phase_combine");
+	MemoryContext aggcontext = SpcAggregateContext(fcinfo, "spc_phase_combine");
 	PhaseState *a = PG_ARGISNULL(0) ? NULL : (PhaseState *) PG_GETARG_POINTER(0);
 	PhaseState *b = PG_ARGISNULL(1) ? NULL : (PhaseState *) PG_GETARG_POINTER(1);
 
@@ -212,7 +200,7 @@ spc_phase_serialize(PG_FUNCTION_ARGS)
 	PhaseState *state = (PhaseState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
 
-	(void) aggregate_context(fcinfo, "spc_phase_serialize");
+	(void) SpcAggregateContext(fcinfo, "spc_phase_serialize");
 	pq_begintypsend(&buf);
 	pq_sendint32(&buf, PHASE_STATE_VERSION);
 	pq_sendint32(&buf, (int32) state->spec.type);
@@ -244,7 +232,7 @@ PG_FUNCTION_INFO_V1(spc_phase_deserialize);
 Datum
 spc_phase_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = aggregate_context(fcinfo, "spc_phase_deserialize");
+	MemoryContext aggcontext = SpcAggregateContext(fcinfo, "spc_phase_deserialize");
 	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
 	StringInfoData buf;
 	PhaseState *state;
@@ -253,10 +241,7 @@ spc_phase_deserialize(PG_FUNCTION_ARGS)
 	int64		nrows;
 	const int64 row_bytes = 3 * sizeof(double) + 1;
 
-	buf.data = VARDATA_ANY(bytes);
-	buf.len = VARSIZE_ANY_EXHDR(bytes);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
+	SpcStateReader(&buf, bytes);
 	if (buf.len < 4 + 4 + 4 + 1 + 1 + 8 || pq_getmsgint(&buf, 4) != PHASE_STATE_VERSION)
 		report_bad_state();
 	type = pq_getmsgint(&buf, 4);
@@ -327,7 +312,7 @@ spc_phase_final(PG_FUNCTION_ARGS)
 	MemoryContext work,
 				old;
 
-	(void) aggregate_context(fcinfo, "spc_phase_final");
+	(void) SpcAggregateContext(fcinfo, "spc_phase_final");
 	if (state == NULL || state->nrows == 0)
 		PG_RETURN_NULL();
 	chart = state->spec.type;

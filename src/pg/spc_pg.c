@@ -176,6 +176,27 @@ SpcArgsUpdate(SpcArgs *args, MemoryContext mcxt, const char *chart,
 	}
 }
 
+MemoryContext
+SpcAggregateContext(FunctionCallInfo fcinfo, const char *caller)
+{
+	MemoryContext aggcontext;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s called in non-aggregate context", caller)));
+	return aggcontext;
+}
+
+void
+SpcStateReader(StringInfo buf, bytea *bytes)
+{
+	buf->data = VARDATA_ANY(bytes);
+	buf->len = VARSIZE_ANY_EXHDR(bytes);
+	buf->maxlen = buf->len;
+	buf->cursor = 0;
+}
+
 TupleDesc
 SpcResultTupleDesc(FunctionCallInfo fcinfo, MemoryContext mcxt)
 {

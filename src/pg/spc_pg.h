@@ -10,6 +10,7 @@
 #include "postgres.h"
 #include "fmgr.h"
 #include "access/tupdesc.h"
+#include "lib/stringinfo.h"
 
 #include <math.h>
 
@@ -73,6 +74,12 @@ extern Datum SpcPointDatum(TupleDesc tupdesc, const SpcPoint *point, SpcPointCac
 
 /* Build an spc.phase from a core phase summary. */
 extern Datum SpcPhaseDatum(TupleDesc tupdesc, const SpcPhase *phase);
+
+/* The aggregate's memory context; an error outside an aggregate. */
+extern MemoryContext SpcAggregateContext(FunctionCallInfo fcinfo, const char *caller);
+
+/* A read cursor over a serialised aggregate state (pq_getmsg* functions). */
+extern void SpcStateReader(StringInfo buf, bytea *bytes);
 
 /* The blessed result tuple descriptor of the call, copied into mcxt. */
 extern TupleDesc SpcResultTupleDesc(FunctionCallInfo fcinfo, MemoryContext mcxt);
