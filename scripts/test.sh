@@ -14,3 +14,5 @@ make -s fuzz PG_CONFIG="$PG_CONFIG" FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
 # pg_virtualenv: a throwaway cluster for this one command (-t: in a temporary
 # directory even as root).
 pg_virtualenv -t -v "$PGMAJOR" scripts/db-tests.sh
+# The engine's suites once more, with the server under valgrind memcheck.
+scripts/valgrind-check.sh

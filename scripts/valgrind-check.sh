@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The engine's regression suites with the server under valgrind memcheck.
+# PostgreSQL's own build is not instrumented for valgrind, so memcheck also
+# reports what the server itself does (uninitialised padding it writes to
+# disk); the run fails on any report whose stack passes through spc.so.
+# Run after the extension is built and installed (scripts/test.sh does it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PG_CONFIG=${PG_CONFIG:-pg_config}
+bindir=$($PG_CONFIG --bindir)
+work=$(mktemp -d)
+chown postgres "$work"
+port=54331
+
+runuser -u postgres -- "$bindir/initdb" -D "$work/data" -A trust >/dev/null
+runuser -u postgres -- valgrind --quiet --trace-children=yes --num-callers=30 \
+	--log-file="$work/valgrind.%p.log" "$bindir/postgres" -D "$work/data" -k "$work" -p $port \
+	-c listen_addresses= -c max_connections=10 -c shared_buffers=32MB \
+	-c max_parallel_workers_per_gather=0 >"$work/server.log" 2>&1 &
+for _ in $(seq 1 120); do
+	psql -h "$work" -p $port -U postgres -XAtc "SELECT 1" >/dev/null 2>&1 && break
+	sleep 2
+done
+
+status=0
+PGHOST=$work PGPORT=$port PGUSER=postgres make -s installcheck PG_CONFIG="$PG_CONFIG" \
+	REGRESS="bad_input chart_semantics conformance methods_reference rules svg" || status=1
+runuser -u postgres -- "$bindir/pg_ctl" -D "$work/data" -m fast -w stop >/dev/null || true
+
+# Error reports are blocks of lines; keep those with a frame in spc.so, named
+# by the library or (with debug information) by one of its source files.
+ours="spc[.]so|[(]($(cd src && ls core/*.c pg/*.c | xargs -n1 basename | sed 's/[.]c$/[.]c/' | paste -sd'|')):"
+cat "$work"/valgrind.*.log | awk -v ours="$ours" '
+	/^==[0-9]+== [A-Z]/ { if (block ~ ours) print block; block = "" }
+	{ block = block "\n" $0 }
+	END { if (block ~ ours) print block }' >"$work/ours.txt"
+reports=$(grep -cE "^==[0-9]+== [A-Z]" "$work/ours.txt" || true)
+total=$(grep -hcE "^==[0-9]+== (Invalid|Conditional|Use of uninitialised|Syscall param|Source and destination|Mismatched)" \
+	"$work"/valgrind.*.log | awk '{ s += $1 } END { print s + 0 }')
+if [ "$reports" -gt 0 ]; then
+	cat "$work/ours.txt"
+	status=1
+fi
+echo "valgrind: $total memcheck reports from the server, $reports through spc"
+[ -n "${VALGRIND_KEEP:-}" ] && echo "logs kept in $work" || rm -rf "$work"
+exit $status
