@@ -92,6 +92,11 @@ fuzz: $(addprefix test/fuzz/build/fuzz_,$(FUZZ_TARGETS))
 docs:
 	pg_virtualenv -t sh -c 'DOCS_DIR=docs test/svg_check.sh'
 
+# The no-lost-writes load test for longer than the suite's 15 s.
+.PHONY: load
+load:
+	LOAD_SECONDS=$${LOAD_SECONDS:-60} bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR test/load.sh'
+
 # Chart latency under concurrent clients (not a test): see bench/hub_latency.sh.
 .PHONY: bench-hub
 bench-hub:

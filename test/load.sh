@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# No lost writes.  Runs inside pg_virtualenv, in a cluster of its own (the
+# second part crashes a backend on purpose).
+#  1. Concurrent HUB sessions with pgbench: clients correct weeks through
+#     record_week (reading the version first; a conflict is SQLSTATE 40001,
+#     which pgbench retries) and read charts.  Each successful write also
+#     records an acknowledgement in its own transaction.  Afterwards every
+#     acknowledged write must be the week's final value or have been
+#     superseded by a later acknowledged one, every acknowledged version must
+#     be in the history, and the history must rebuild the table.
+#  2. A CSV import whose backend is killed with SIGKILL midway leaves the
+#     whole upload or nothing.
+# Knobs: LOAD_CLIENTS (8), LOAD_SECONDS (60).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+clients=${LOAD_CLIENTS:-8}
+seconds=${LOAD_SECONDS:-60}
+work=$(mktemp -d)
+export PGDATABASE=load_test
+passed=0
+failed=0
+check() {
+	if [ "$2" = "$3" ]; then passed=$((passed + 1)); echo "ok - $1"
+	else failed=$((failed + 1)); echo "not ok - $1"; echo "#   got:  $2"; echo "#   want: $3"; fi
+}
+q() { psql -XAtq -v ON_ERROR_STOP=1 "$@"; }
+
+dropdb --if-exists load_test
+createdb load_test
+q >/dev/null <<'SQL'
+SET client_min_messages = warning;
+CREATE EXTENSION learning_network CASCADE;
+SELECT count(*) FROM learning_network.load_demo();
+CREATE TABLE load_projects AS
+SELECT row_number() OVER (ORDER BY project_id) AS k, project_id FROM learning_network.project WHERE collaborative_id = 2;
+CREATE TABLE load_ack (ack_id bigserial, project_id int, week_start date, numerator bigint, version int);
+SQL
+
+# 20 weeks after the demo's data, on 10 projects: 200 weeks that 8 clients
+# keep correcting, so they collide.
+cat >"$work/write.sql" <<'SQL'
+\set k random(1, 10)
+\set w random(0, 19)
+\set num random(10, 40)
+BEGIN;
+SELECT project_id AS pid FROM load_projects WHERE k = :k \gset
+SELECT coalesce((SELECT version FROM learning_network.observation WHERE project_id = :pid AND measure_id = 1 AND week_start = (date '2025-07-06' + 7 * :w)), 0) AS ver \gset
+SELECT learning_network.record_week(:pid, 1, (date '2025-07-06' + 7 * :w), :num, 45, expected_version => nullif(:ver, 0)) AS newver \gset
+INSERT INTO load_ack (project_id, week_start, numerator, version) VALUES (:pid, (date '2025-07-06' + 7 * :w), :num, :newver);
+END;
+SQL
+cat >"$work/read.sql" <<'SQL'
+\set k random(1, 10)
+SELECT length(learning_network.chart_json(project_id, 1)::text) FROM load_projects WHERE k = :k;
+SQL
+pgbench -n -c "$clients" -j 2 -T "$seconds" --max-tries=50 -f "$work/write.sql@7" -f "$work/read.sql@3" >"$work/pgbench.log" 2>&1 || true
+grep -E "number of transactions actually processed|number of failed transactions|number of transactions retried|total number of retries" "$work/pgbench.log" | sed 's/^/# /'
+check "no failed transaction in $seconds s of $clients clients" \
+	"$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$work/pgbench.log")" "0"
+acks=$(q -c "SELECT count(*) FROM load_ack")
+check "acknowledged writes happened ($acks)" "$([ "$acks" -gt 100 ] && echo yes)" "yes"
+check "every week's final value is its last acknowledged write" "$(q -c "
+	SELECT count(*) FROM (SELECT DISTINCT ON (project_id, week_start) * FROM load_ack ORDER BY project_id, week_start, ack_id DESC) a
+	JOIN learning_network.observation o ON o.project_id = a.project_id AND o.measure_id = 1 AND o.week_start = a.week_start
+	WHERE o.numerator IS DISTINCT FROM a.numerator OR o.version IS DISTINCT FROM a.version")" "0"
+check "every acknowledged version is in the history with its value" "$(q -c "
+	SELECT count(*) FROM load_ack a WHERE NOT EXISTS (
+	  SELECT 1 FROM learning_network.observation_history h
+	  WHERE h.project_id = a.project_id AND h.measure_id = 1 AND h.week_start = a.week_start
+	    AND h.version = a.version AND h.numerator = a.numerator AND h.operation <> 'delete')")" "0"
+check "the history rebuilds the table" "$(q -c "
+	WITH rebuilt AS (SELECT DISTINCT ON (facility_id, project_id, measure_id, week_start) *
+	                 FROM learning_network.observation_history
+	                 ORDER BY facility_id, project_id, measure_id, week_start, history_id DESC)
+	SELECT count(*) FROM (
+	  (SELECT facility_id, project_id, measure_id, week_start, numerator, denominator, value, excluded, note, version
+	   FROM rebuilt WHERE operation <> 'delete'
+	   EXCEPT ALL
+	   SELECT facility_id, project_id, measure_id, week_start, numerator, denominator, value, excluded, note, version
+	   FROM learning_network.observation)
+	  UNION ALL
+	  (SELECT facility_id, project_id, measure_id, week_start, numerator, denominator, value, excluded, note, version
+	   FROM learning_network.observation
+	   EXCEPT ALL
+	   SELECT facility_id, project_id, measure_id, week_start, numerator, denominator, value, excluded, note, version
+	   FROM rebuilt WHERE operation <> 'delete')) d")" "0"
+
+# 2. An import killed midway: 6,000 weeks of the seven mammography measures
+# of a new project (42,000 records), one transaction.
+pid=$(q -c "INSERT INTO learning_network.project (facility_id, collaborative_id, title, started_on)
+            SELECT min(facility_id), 2, 'Import target', '1900-01-07' FROM learning_network.facility RETURNING project_id")
+codes="MAMMO_POS_PASS MAMMO_POS_EL_PNL MAMMO_POS_EL_PECT MAMMO_POS_EL_IMF MAMMO_POS_EL_NIPPLE MAMMO_POS_EL_SKIN MAMMO_POS_EL_TISSUE"
+{
+	printf 'week'
+	for c in $codes; do printf ',%s_num,%s_den' "$c" "$c"; done
+	echo
+	q -c "SELECT d || repeat(',' || 20 + i % 9 || ',40', 7)
+	      FROM generate_series(0, 5999) i, LATERAL (SELECT date '1900-01-07' + 7 * i AS d) w"
+} >"$work/upload.csv"
+chmod a+rx "$work"
+chmod a+r "$work/upload.csv"
+q -c "SELECT count(*) FROM learning_network.import_csv($pid, pg_read_file('$work/upload.csv'))" \
+	>"$work/import.log" 2>&1 &
+importer=$!
+victim=""
+for _ in $(seq 1 100); do
+	victim=$(q -c "SELECT pid FROM pg_stat_activity WHERE query LIKE '%import_csv($pid%' AND pid <> pg_backend_pid()" || true)
+	[ -n "$victim" ] && break
+	sleep 0.05
+done
+sleep 2
+rows_before_kill=$(q -c "SELECT count(*) FROM learning_network.observation WHERE project_id = $pid" || echo "?")
+still_running=$(q -c "SELECT count(*) FROM pg_stat_activity WHERE pid = ${victim:-0}")
+kill -9 "$victim"
+wait "$importer" || true
+for _ in $(seq 1 60); do pg_isready -q && break; sleep 1; done
+sleep 2
+check "the import's backend was killed while importing" "$still_running" "1"
+after=$(q -c "SELECT count(*) FROM learning_network.observation WHERE project_id = $pid")
+check "after the crash the upload is all or nothing (rows: $after of 42000; $rows_before_kill visible to others before)" \
+	"$([ "$after" = 0 ] || [ "$after" = 42000 ] && echo all-or-nothing)" "all-or-nothing"
+# and the same upload, not interrupted, imports whole
+check "the same upload, uninterrupted, imports whole" \
+	"$(q -c "SELECT count(*) FILTER (WHERE status = 'ok') FROM learning_network.import_csv($pid, pg_read_file('$work/upload.csv'))")" "42000"
+check "the acknowledged writes of part 1 survived the crash" "$(q -c "
+	SELECT count(*) FROM (SELECT DISTINCT ON (project_id, week_start) * FROM load_ack ORDER BY project_id, week_start, ack_id DESC) a
+	JOIN learning_network.observation o ON o.project_id = a.project_id AND o.measure_id = 1 AND o.week_start = a.week_start
+	WHERE o.numerator IS DISTINCT FROM a.numerator")" "0"
+
+dropdb load_test
+rm -rf "$work"
+echo "load: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
