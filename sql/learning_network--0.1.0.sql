@@ -3,9 +3,50 @@
 \echo Use "CREATE EXTENSION learning_network CASCADE" to load this file. \quit
 
 COMMENT ON SCHEMA @extschema@ IS
-  'The learning network: collaboratives, cohorts, facilities, improvement projects, measures, weekly observations with their audit trail, phases, annotations, goals, and the chart views (extension learning_network).';
+  'The learning network: collaboratives, cohorts, facilities, improvement projects, measures, weekly observations with their audit trail, phases, annotations, goals, data sharing, and the chart views (extension learning_network).';
+
+-- Group roles of the access model (README, "Access model").  Roles belong to
+-- the cluster, not to the extension: DROP EXTENSION leaves them behind, and a
+-- second database or a re-install finds them already there.  None can log in.
+DO $roles$
+DECLARE
+  r text;
+BEGIN
+  FOREACH r IN ARRAY ARRAY['learning_network_owner', 'learning_network_staff', 'learning_network_member',
+                           'learning_network_hub', 'learning_network_bi'] LOOP
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+      EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN NOINHERIT', r);
+    END IF;
+  END LOOP;
+END $roles$;
+
+-- Views over the base tables that run with their owner's rights, so the
+-- client views (security invoker) can read rows the base tables' policies
+-- let the caller see, without any grant on a base table.  Clients have no
+-- USAGE here: they cannot name these views, only reach them through the
+-- client views of @extschema@.
+CREATE SCHEMA learning_network_internal;
+COMMENT ON SCHEMA learning_network_internal IS
+  'Internals of extension learning_network: the access helpers used by row-level-security policies and the owner-rights views the client views read. Not usable by client roles.';
 
 -- helpers
+
+-- Who is acting.  Outside SECURITY DEFINER functions this is current_user:
+-- the facility role a person, the HUB or Metabase has SET ROLE to, or the
+-- login itself.  Inside this extension's SECURITY DEFINER functions
+-- current_user is their owner (learning_network_owner, or the installing
+-- superuser for the access helpers), so the caller is read from the
+-- session's SET ROLE state, which only a member of that role can set, else
+-- the login.
+CREATE FUNCTION @extschema@.acting_role() RETURNS name
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+RETURN CASE WHEN current_user = 'learning_network_owner'
+                 OR (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)
+            THEN coalesce(nullif(pg_catalog.current_setting('role'), 'none'), session_user)::name
+            ELSE current_user END;
+
+COMMENT ON FUNCTION @extschema@.acting_role() IS
+  'The role acting: current_user, or inside the extension''s SECURITY DEFINER functions the role their caller acts as. Row-level security and the audit columns (entered_by, changed_by, set_by) use it.';
 
 CREATE FUNCTION @extschema@.week_start(d date) RETURNS date
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -68,7 +109,8 @@ CREATE TABLE @extschema@.facility (
   state text,
   pseudonym text NOT NULL UNIQUE
     DEFAULT 'F-' || upper(substr(md5(random()::text || clock_timestamp()::text), 1, 6))
-    CHECK (pseudonym ~ '^[A-Z0-9-]{3,16}$')
+    CHECK (pseudonym ~ '^[A-Z0-9-]{3,16}$'),
+  role_name name UNIQUE
 );
 ALTER SEQUENCE @extschema@.facility_id_seq OWNED BY @extschema@.facility.facility_id;
 COMMENT ON TABLE @extschema@.facility IS 'A member facility (imaging practice or hospital).';
@@ -77,6 +119,7 @@ COMMENT ON COLUMN @extschema@.facility.name IS 'Display name; shown only to the 
 COMMENT ON COLUMN @extschema@.facility.city IS 'City.';
 COMMENT ON COLUMN @extschema@.facility.state IS 'State or region.';
 COMMENT ON COLUMN @extschema@.facility.pseudonym IS 'Pseudonym code shown in network-wide views instead of the name (random, not derived from the identifier).';
+COMMENT ON COLUMN @extschema@.facility.role_name IS 'The facility''s NOLOGIN role (made by create_facility_role): whoever acts as it (SET ROLE) acts for the facility.';
 
 CREATE SEQUENCE @extschema@.project_id_seq;
 CREATE TABLE @extschema@.project (
@@ -168,7 +211,7 @@ CREATE TABLE @extschema@.observation (
     CONSTRAINT observation_value_finite CHECK (value > '-Infinity' AND value < 'Infinity'),
   excluded boolean NOT NULL DEFAULT false,
   note text,
-  entered_by name NOT NULL DEFAULT current_user,
+  entered_by name NOT NULL DEFAULT @extschema@.acting_role(),
   entered_at timestamptz NOT NULL DEFAULT now(),
   version integer NOT NULL DEFAULT 1,
   PRIMARY KEY (facility_id, project_id, measure_id, week_start),
@@ -272,7 +315,7 @@ BEGIN
         USING ERRCODE = 'check_violation', CONSTRAINT = 'observation_key_fixed',
               HINT = 'Delete the week and enter it again under the right key.';
     END IF;
-    NEW.entered_by := current_user;
+    NEW.entered_by := @extschema@.acting_role();
     NEW.entered_at := now();
     NEW.version := OLD.version + 1;
   END IF;
@@ -296,7 +339,7 @@ BEGIN
   INSERT INTO @extschema@.observation_history (facility_id, project_id, measure_id, week_start, operation,
       numerator, denominator, value, excluded, note, version, changed_by, changed_at)
   VALUES (r.facility_id, r.project_id, r.measure_id, r.week_start, lower(TG_OP),
-      r.numerator, r.denominator, r.value, r.excluded, r.note, r.version, current_user, now());
+      r.numerator, r.denominator, r.value, r.excluded, r.note, r.version, @extschema@.acting_role(), now());
   RETURN NULL;
 END $$;
 COMMENT ON FUNCTION @extschema@.observation_audit() IS 'Trigger: appends every insert, correction and deletion of an observation to observation_history; rows loaded by COPY (a restore, whose history comes with it) are not logged again.';
@@ -352,7 +395,7 @@ CREATE TABLE @extschema@.annotation (
   week_start date NOT NULL CONSTRAINT annotation_week_is_sunday CHECK (extract(dow FROM week_start) = 0),
   kind text NOT NULL DEFAULT 'note' CHECK (kind IN ('pdsa', 'event', 'note')),
   text text NOT NULL CHECK (length(text) BETWEEN 1 AND 500),
-  created_by name NOT NULL DEFAULT current_user,
+  created_by name NOT NULL DEFAULT @extschema@.acting_role(),
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (facility_id, annotation_id),
   UNIQUE (annotation_id),
@@ -377,7 +420,7 @@ CREATE TABLE @extschema@.goal (
   measure_id integer NOT NULL REFERENCES @extschema@.measure,
   target double precision NOT NULL CHECK (target > '-Infinity' AND target < 'Infinity'),
   target_date date,
-  set_by name NOT NULL DEFAULT current_user,
+  set_by name NOT NULL DEFAULT @extschema@.acting_role(),
   set_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (facility_id, project_id, measure_id),
   FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id)
@@ -410,6 +453,416 @@ CREATE TRIGGER annotation_measure_check BEFORE INSERT OR UPDATE ON @extschema@.a
   FOR EACH ROW EXECUTE FUNCTION @extschema@.project_measure_check();
 CREATE TRIGGER goal_measure_check BEFORE INSERT OR UPDATE ON @extschema@.goal
   FOR EACH ROW EXECUTE FUNCTION @extschema@.project_measure_check();
+
+-- data sharing
+
+CREATE TABLE @extschema@.sharing (
+  facility_id integer NOT NULL REFERENCES @extschema@.facility,
+  measure_id integer REFERENCES @extschema@.measure,
+  tier text NOT NULL CHECK (tier IN ('private', 'network', 'public')),
+  granted_by name NOT NULL DEFAULT @extschema@.acting_role(),
+  granted_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX sharing_key_idx ON @extschema@.sharing (facility_id, coalesce(measure_id, 0));
+COMMENT ON TABLE @extschema@.sharing IS 'What a facility shares: its tier for every measure (measure_id NULL) and, where it chooses, for one measure. No row: private. Change it with set_sharing.';
+COMMENT ON COLUMN @extschema@.sharing.facility_id IS 'The facility sharing.';
+COMMENT ON COLUMN @extschema@.sharing.measure_id IS 'The measure; NULL for the facility''s default over all measures.';
+COMMENT ON COLUMN @extschema@.sharing.tier IS 'private (own facility and staff), network (also members of the same collaborative, under the pseudonym) or public (also approved, suppressed aggregates).';
+COMMENT ON COLUMN @extschema@.sharing.granted_by IS 'Role that set the tier.';
+COMMENT ON COLUMN @extschema@.sharing.granted_at IS 'When.';
+
+-- Public results: a publication is an aggregate over the facilities sharing a
+-- measure publicly, frozen (already suppressed) when staff prepare it, shown
+-- only while staff and every contributing facility approve it and each still
+-- shares the measure publicly.
+CREATE SEQUENCE @extschema@.publication_id_seq;
+CREATE TABLE @extschema@.publication (
+  publication_id integer PRIMARY KEY DEFAULT nextval('@extschema@.publication_id_seq'),
+  title text NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+  measure_id integer NOT NULL REFERENCES @extschema@.measure,
+  cohort_id integer REFERENCES @extschema@.cohort,
+  first_week date NOT NULL,
+  last_week date NOT NULL,
+  min_cell integer NOT NULL CHECK (min_cell >= 11),
+  min_denominator integer NOT NULL CHECK (min_denominator >= 1),
+  prepared_by name NOT NULL DEFAULT @extschema@.acting_role(),
+  prepared_at timestamptz NOT NULL DEFAULT now(),
+  approved_by name,
+  approved_at timestamptz,
+  CONSTRAINT publication_weeks_ordered CHECK (last_week >= first_week)
+);
+ALTER SEQUENCE @extschema@.publication_id_seq OWNED BY @extschema@.publication.publication_id;
+COMMENT ON TABLE @extschema@.publication IS 'A public aggregate of one measure over a period (and optionally one cohort), prepared by staff from the facilities sharing the measure publicly.';
+COMMENT ON COLUMN @extschema@.publication.publication_id IS 'Identifier.';
+COMMENT ON COLUMN @extschema@.publication.title IS 'Title shown with the published figures.';
+COMMENT ON COLUMN @extschema@.publication.measure_id IS 'The measure.';
+COMMENT ON COLUMN @extschema@.publication.cohort_id IS 'The cohort; NULL for every cohort of the collaborative.';
+COMMENT ON COLUMN @extschema@.publication.first_week IS 'First week covered.';
+COMMENT ON COLUMN @extschema@.publication.last_week IS 'Last week covered.';
+COMMENT ON COLUMN @extschema@.publication.min_cell IS 'Smallest count shown: counts from 1 to min_cell - 1 are suppressed (CMS: 11).';
+COMMENT ON COLUMN @extschema@.publication.min_denominator IS 'Denominators below this are flagged small (Hospital Compare: 25).';
+COMMENT ON COLUMN @extschema@.publication.prepared_by IS 'Staff role that prepared it.';
+COMMENT ON COLUMN @extschema@.publication.prepared_at IS 'When the figures were computed.';
+COMMENT ON COLUMN @extschema@.publication.approved_by IS 'Staff role that approved it for publication; NULL until then.';
+COMMENT ON COLUMN @extschema@.publication.approved_at IS 'When staff approved it.';
+
+CREATE TABLE @extschema@.publication_contributor (
+  publication_id integer NOT NULL REFERENCES @extschema@.publication ON DELETE CASCADE,
+  facility_id integer NOT NULL REFERENCES @extschema@.facility,
+  approved_by name,
+  approved_at timestamptz,
+  PRIMARY KEY (facility_id, publication_id)
+);
+CREATE INDEX publication_contributor_publication_idx ON @extschema@.publication_contributor (publication_id);
+COMMENT ON TABLE @extschema@.publication_contributor IS 'A facility whose data a publication contains, and its approval.';
+COMMENT ON COLUMN @extschema@.publication_contributor.publication_id IS 'The publication.';
+COMMENT ON COLUMN @extschema@.publication_contributor.facility_id IS 'The contributing facility.';
+COMMENT ON COLUMN @extschema@.publication_contributor.approved_by IS 'Role that approved for the facility; NULL until then.';
+COMMENT ON COLUMN @extschema@.publication_contributor.approved_at IS 'When.';
+
+CREATE TABLE @extschema@.publication_cell (
+  publication_id integer NOT NULL REFERENCES @extschema@.publication ON DELETE CASCADE,
+  week_start date,
+  facilities integer NOT NULL,
+  numerator bigint,
+  denominator double precision,
+  y double precision,
+  suppressed boolean NOT NULL,
+  small_denominator boolean NOT NULL,
+  CONSTRAINT publication_cell_key UNIQUE NULLS NOT DISTINCT (publication_id, week_start)
+);
+COMMENT ON TABLE @extschema@.publication_cell IS 'The figures of a publication, suppressed when prepared: one row per week and one (week_start NULL) for the whole period.';
+COMMENT ON COLUMN @extschema@.publication_cell.publication_id IS 'The publication.';
+COMMENT ON COLUMN @extschema@.publication_cell.week_start IS 'The week; NULL for the period total.';
+COMMENT ON COLUMN @extschema@.publication_cell.facilities IS 'Facilities reporting.';
+COMMENT ON COLUMN @extschema@.publication_cell.numerator IS 'Pooled numerator; NULL when suppressed.';
+COMMENT ON COLUMN @extschema@.publication_cell.denominator IS 'Pooled denominator; NULL when suppressed.';
+COMMENT ON COLUMN @extschema@.publication_cell.y IS 'numerator / denominator times the measure''s multiplier (the count for count measures); NULL when suppressed.';
+COMMENT ON COLUMN @extschema@.publication_cell.suppressed IS 'True when a figure is hidden: a count (or its complement) from 1 to min_cell - 1, or one that such a count could be derived from.';
+COMMENT ON COLUMN @extschema@.publication_cell.small_denominator IS 'True when the denominator is below min_denominator: too small to judge reliably.';
+
+-- access: row-level security on every table
+--
+-- Who may see a row is decided here and nowhere else.  The helpers run as
+-- the installing superuser (SECURITY DEFINER), so they read the sharing
+-- tables without being filtered by the policies that call them; they take no
+-- arguments, only the acting role, and clients cannot name them (no USAGE on
+-- learning_network_internal).  Policies call them through scalar subqueries,
+-- so each runs once per query, not once per row.
+
+CREATE FUNCTION learning_network_internal.caller_facility() RETURNS integer
+LANGUAGE sql STABLE PARALLEL RESTRICTED SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+RETURN (SELECT f.facility_id FROM @extschema@.facility f WHERE f.role_name = @extschema@.acting_role());
+COMMENT ON FUNCTION learning_network_internal.caller_facility() IS
+  'The facility the acting role acts for (its facility role), or NULL.';
+
+CREATE FUNCTION learning_network_internal.caller_is_staff() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+RETURN pg_catalog.pg_has_role(@extschema@.acting_role(), 'learning_network_staff', 'MEMBER');
+COMMENT ON FUNCTION learning_network_internal.caller_is_staff() IS
+  'True when the acting role is network staff (a member of learning_network_staff).';
+
+CREATE FUNCTION learning_network_internal.effective_tier(facility_id integer, measure_id integer) RETURNS text
+LANGUAGE sql STABLE PARALLEL RESTRICTED SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+RETURN coalesce((SELECT s.tier FROM @extschema@.sharing s
+                 WHERE s.facility_id = effective_tier.facility_id
+                   AND (s.measure_id = effective_tier.measure_id OR s.measure_id IS NULL)
+                 ORDER BY s.measure_id NULLS LAST LIMIT 1), 'private');
+COMMENT ON FUNCTION learning_network_internal.effective_tier(integer, integer) IS
+  'The tier a facility shares a measure at: its setting for the measure, else its default, else private.';
+
+CREATE FUNCTION learning_network_internal.caller_network_series()
+RETURNS TABLE (facility_id integer, measure_id integer)
+LANGUAGE sql STABLE PARALLEL RESTRICTED SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  SELECT DISTINCT p.facility_id, m.measure_id
+  FROM @extschema@.project mine
+  JOIN @extschema@.project p ON p.collaborative_id = mine.collaborative_id AND p.facility_id <> mine.facility_id
+  JOIN @extschema@.measure m ON m.collaborative_id = p.collaborative_id
+  WHERE mine.facility_id = learning_network_internal.caller_facility()
+    AND learning_network_internal.effective_tier(p.facility_id, m.measure_id) IN ('network', 'public');
+END;
+COMMENT ON FUNCTION learning_network_internal.caller_network_series() IS
+  'The series (facility, measure) of other facilities that the acting facility sees at the network tier: facilities with a project in one of its collaboratives, sharing the measure with the network or publicly.';
+
+CREATE FUNCTION learning_network_internal.live_publications() RETURNS SETOF integer
+LANGUAGE sql STABLE PARALLEL RESTRICTED SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  SELECT pb.publication_id FROM @extschema@.publication pb
+  WHERE pb.approved_at IS NOT NULL
+    AND EXISTS (SELECT 1 FROM @extschema@.publication_contributor c WHERE c.publication_id = pb.publication_id)
+    AND NOT EXISTS (
+      SELECT 1 FROM @extschema@.publication_contributor c
+      WHERE c.publication_id = pb.publication_id
+        AND (c.approved_at IS NULL
+             OR learning_network_internal.effective_tier(c.facility_id, pb.measure_id) <> 'public'));
+END;
+COMMENT ON FUNCTION learning_network_internal.live_publications() IS
+  'Publications approved by staff and by every contributing facility, each of which still shares the measure publicly.';
+
+CREATE FUNCTION learning_network_internal.caller_publications() RETURNS SETOF integer
+LANGUAGE sql STABLE PARALLEL RESTRICTED SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  SELECT c.publication_id FROM @extschema@.publication_contributor c
+  WHERE c.facility_id = learning_network_internal.caller_facility();
+END;
+COMMENT ON FUNCTION learning_network_internal.caller_publications() IS
+  'Publications containing the acting facility''s data (it sees them to approve them).';
+
+CREATE FUNCTION learning_network_internal.may_write(facility_id integer) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+RETURN coalesce(facility_id = learning_network_internal.caller_facility(), false)
+       OR learning_network_internal.caller_is_staff();
+COMMENT ON FUNCTION learning_network_internal.may_write(integer) IS
+  'True when the acting role may write the facility''s data: it acts for the facility, or is staff.';
+
+-- A refused write says why, for the UI and for the person reading the log.
+CREATE FUNCTION learning_network_internal.require_write(facility_id integer, what text) RETURNS void
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF NOT learning_network_internal.may_write(facility_id) THEN
+    RAISE EXCEPTION 'permission denied: % does not belong to the facility you act for', what
+      USING ERRCODE = 'insufficient_privilege',
+            DETAIL = pg_catalog.format('Acting as role %s, which may write only its own facility''s data.',
+                                       @extschema@.acting_role()),
+            HINT = 'SET ROLE to the facility''s role (learning_network.create_facility_role) before writing.';
+  END IF;
+END $$;
+COMMENT ON FUNCTION learning_network_internal.require_write(integer, text) IS
+  'Raises 42501 unless the acting role may write the facility''s data.';
+
+-- Owned by a role that cannot log in; policies apply to it too (FORCE), so
+-- the owner-rights views and functions see only what the acting role may.
+ALTER TABLE @extschema@.collaborative OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.cohort OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.facility OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.project OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.measure OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.observation OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.observation_history OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.phase OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.annotation OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.goal OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.sharing OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.publication OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.publication_contributor OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.publication_cell OWNER TO learning_network_owner;
+GRANT USAGE ON SCHEMA @extschema@, learning_network_internal TO learning_network_owner;
+
+DO $rls$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['collaborative', 'cohort', 'facility', 'project', 'measure', 'observation',
+                           'observation_history', 'phase', 'annotation', 'goal', 'sharing', 'publication',
+                           'publication_contributor', 'publication_cell'] LOOP
+    EXECUTE pg_catalog.format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY',
+                              '@extschema@', t);
+  END LOOP;
+END $rls$;
+
+-- reference data: everyone who can reach a view may read it; only the
+-- installing superuser writes it
+CREATE POLICY collaborative_read ON @extschema@.collaborative FOR SELECT USING (true);
+CREATE POLICY cohort_read ON @extschema@.cohort FOR SELECT USING (true);
+CREATE POLICY measure_read ON @extschema@.measure FOR SELECT USING (true);
+
+-- facilities and projects: own, staff, and those sharing a series with the
+-- caller (their names are masked by the views that read them)
+CREATE POLICY facility_read ON @extschema@.facility FOR SELECT USING (
+  facility_id = (SELECT learning_network_internal.caller_facility())
+  OR (SELECT learning_network_internal.caller_is_staff())
+  OR facility_id IN (SELECT s.facility_id FROM learning_network_internal.caller_network_series() s));
+CREATE POLICY project_read ON @extschema@.project FOR SELECT USING (
+  facility_id = (SELECT learning_network_internal.caller_facility())
+  OR (SELECT learning_network_internal.caller_is_staff())
+  OR facility_id IN (SELECT s.facility_id FROM learning_network_internal.caller_network_series() s));
+
+-- the series: own, staff, and the series shared with the caller's network
+CREATE POLICY observation_read ON @extschema@.observation FOR SELECT USING (
+  facility_id = (SELECT learning_network_internal.caller_facility())
+  OR (SELECT learning_network_internal.caller_is_staff())
+  OR (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
+                                   FROM learning_network_internal.caller_network_series() s));
+CREATE POLICY observation_insert ON @extschema@.observation FOR INSERT
+  WITH CHECK (learning_network_internal.may_write(facility_id) AND entered_by = @extschema@.acting_role());
+CREATE POLICY observation_update ON @extschema@.observation FOR UPDATE
+  USING (learning_network_internal.may_write(facility_id))
+  WITH CHECK (learning_network_internal.may_write(facility_id) AND entered_by = @extschema@.acting_role());
+CREATE POLICY observation_delete ON @extschema@.observation FOR DELETE
+  USING (learning_network_internal.may_write(facility_id));
+
+CREATE POLICY observation_history_read ON @extschema@.observation_history FOR SELECT USING (
+  facility_id = (SELECT learning_network_internal.caller_facility())
+  OR (SELECT learning_network_internal.caller_is_staff())
+  OR (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
+                                   FROM learning_network_internal.caller_network_series() s));
+CREATE POLICY observation_history_insert ON @extschema@.observation_history FOR INSERT
+  WITH CHECK (learning_network_internal.may_write(facility_id) AND changed_by = @extschema@.acting_role());
+
+-- phases and goals travel with a shared series (its limits and goal line)
+CREATE POLICY phase_read ON @extschema@.phase FOR SELECT USING (
+  facility_id = (SELECT learning_network_internal.caller_facility())
+  OR (SELECT learning_network_internal.caller_is_staff())
+  OR facility_id IN (SELECT s.facility_id FROM learning_network_internal.caller_network_series() s));
+CREATE POLICY phase_insert ON @extschema@.phase FOR INSERT
+  WITH CHECK (learning_network_internal.may_write(facility_id));
+CREATE POLICY phase_update ON @extschema@.phase FOR UPDATE
+  USING (learning_network_internal.may_write(facility_id)) WITH CHECK (learning_network_internal.may_write(facility_id));
+CREATE POLICY phase_delete ON @extschema@.phase FOR DELETE
+  USING (learning_network_internal.may_write(facility_id));
+
+CREATE POLICY goal_read ON @extschema@.goal FOR SELECT USING (
+  facility_id = (SELECT learning_network_internal.caller_facility())
+  OR (SELECT learning_network_internal.caller_is_staff())
+  OR facility_id IN (SELECT s.facility_id FROM learning_network_internal.caller_network_series() s));
+CREATE POLICY goal_insert ON @extschema@.goal FOR INSERT
+  WITH CHECK (learning_network_internal.may_write(facility_id) AND set_by = @extschema@.acting_role());
+CREATE POLICY goal_update ON @extschema@.goal FOR UPDATE
+  USING (learning_network_internal.may_write(facility_id))
+  WITH CHECK (learning_network_internal.may_write(facility_id) AND set_by = @extschema@.acting_role());
+CREATE POLICY goal_delete ON @extschema@.goal FOR DELETE
+  USING (learning_network_internal.may_write(facility_id));
+
+-- a team's notes stay with the team (deliberately not shared)
+CREATE POLICY annotation_read ON @extschema@.annotation FOR SELECT USING (
+  facility_id = (SELECT learning_network_internal.caller_facility())
+  OR (SELECT learning_network_internal.caller_is_staff()));
+CREATE POLICY annotation_insert ON @extschema@.annotation FOR INSERT
+  WITH CHECK (learning_network_internal.may_write(facility_id) AND created_by = @extschema@.acting_role());
+CREATE POLICY annotation_update ON @extschema@.annotation FOR UPDATE
+  USING (learning_network_internal.may_write(facility_id)) WITH CHECK (learning_network_internal.may_write(facility_id));
+CREATE POLICY annotation_delete ON @extschema@.annotation FOR DELETE
+  USING (learning_network_internal.may_write(facility_id));
+
+CREATE POLICY sharing_read ON @extschema@.sharing FOR SELECT USING (
+  facility_id = (SELECT learning_network_internal.caller_facility())
+  OR (SELECT learning_network_internal.caller_is_staff()));
+CREATE POLICY sharing_insert ON @extschema@.sharing FOR INSERT
+  WITH CHECK (learning_network_internal.may_write(facility_id) AND granted_by = @extschema@.acting_role());
+CREATE POLICY sharing_update ON @extschema@.sharing FOR UPDATE
+  USING (learning_network_internal.may_write(facility_id))
+  WITH CHECK (learning_network_internal.may_write(facility_id) AND granted_by = @extschema@.acting_role());
+CREATE POLICY sharing_delete ON @extschema@.sharing FOR DELETE
+  USING (learning_network_internal.may_write(facility_id));
+
+-- publications: staff prepare and approve; contributors see and approve
+-- theirs; everyone sees the live ones
+CREATE POLICY publication_read ON @extschema@.publication FOR SELECT USING (
+  (SELECT learning_network_internal.caller_is_staff())
+  OR publication_id IN (SELECT learning_network_internal.live_publications())
+  OR publication_id IN (SELECT learning_network_internal.caller_publications()));
+CREATE POLICY publication_write ON @extschema@.publication FOR ALL
+  USING (learning_network_internal.caller_is_staff())
+  WITH CHECK (learning_network_internal.caller_is_staff());
+CREATE POLICY publication_contributor_read ON @extschema@.publication_contributor FOR SELECT USING (
+  (SELECT learning_network_internal.caller_is_staff())
+  OR facility_id = (SELECT learning_network_internal.caller_facility()));
+CREATE POLICY publication_contributor_insert ON @extschema@.publication_contributor FOR INSERT
+  WITH CHECK (learning_network_internal.caller_is_staff());
+CREATE POLICY publication_contributor_update ON @extschema@.publication_contributor FOR UPDATE
+  USING (facility_id = learning_network_internal.caller_facility())
+  WITH CHECK (facility_id = learning_network_internal.caller_facility()
+              AND (approved_by IS NULL OR approved_by = @extschema@.acting_role()));
+CREATE POLICY publication_cell_read ON @extschema@.publication_cell FOR SELECT USING (
+  (SELECT learning_network_internal.caller_is_staff())
+  OR publication_id IN (SELECT learning_network_internal.live_publications())
+  OR publication_id IN (SELECT learning_network_internal.caller_publications()));
+CREATE POLICY publication_cell_insert ON @extschema@.publication_cell FOR INSERT
+  WITH CHECK (learning_network_internal.caller_is_staff());
+
+CREATE FUNCTION learning_network_internal.count_approvals(publication_id integer,
+                                                          OUT contributors integer, OUT approvals integer)
+LANGUAGE sql STABLE PARALLEL RESTRICTED SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  SELECT count(*)::integer, count(c.approved_at)::integer
+  FROM @extschema@.publication_contributor c WHERE c.publication_id = count_approvals.publication_id;
+END;
+COMMENT ON FUNCTION learning_network_internal.count_approvals(integer) IS
+  'How many facilities contribute to a publication and how many approved it (counts only: a facility sees its own contributor row, not the others).';
+
+-- The owner-rights views the client views read (see the schema comment).
+-- Rows are filtered by the base tables' policies; these views add the
+-- column rule: names, titles, free text and who-entered-it are shown only to
+-- the facility itself and to staff.
+
+CREATE VIEW learning_network_internal.collaborative WITH (security_barrier = true) AS
+  SELECT c.collaborative_id, c.code, c.name FROM @extschema@.collaborative c;
+CREATE VIEW learning_network_internal.cohort WITH (security_barrier = true) AS
+  SELECT c.cohort_id, c.collaborative_id, c.name, c.starts_on, c.graduates_on FROM @extschema@.cohort c;
+CREATE VIEW learning_network_internal.measure WITH (security_barrier = true) AS
+  SELECT m.measure_id, m.collaborative_id, m.code, m.name, m.numerator_definition, m.denominator_definition,
+         m.kind, m.chart, m.rules, m.improvement, m.unit, m.multiplier, m.parent_measure_id
+  FROM @extschema@.measure m;
+CREATE VIEW learning_network_internal.facility WITH (security_barrier = true) AS
+  SELECT f.facility_id, f.pseudonym, o.own,
+         CASE WHEN o.own THEN f.name END AS name, CASE WHEN o.own THEN f.city END AS city,
+         CASE WHEN o.own THEN f.state END AS state
+  FROM @extschema@.facility f
+  CROSS JOIN LATERAL (SELECT f.facility_id = (SELECT learning_network_internal.caller_facility())
+                             OR (SELECT learning_network_internal.caller_is_staff()) AS own) o;
+CREATE VIEW learning_network_internal.project WITH (security_barrier = true) AS
+  SELECT p.project_id, p.facility_id, p.collaborative_id, p.cohort_id, p.status, p.started_on,
+         CASE WHEN o.own THEN p.title END AS title, CASE WHEN o.own THEN p.aim END AS aim
+  FROM @extschema@.project p
+  CROSS JOIN LATERAL (SELECT p.facility_id = (SELECT learning_network_internal.caller_facility())
+                             OR (SELECT learning_network_internal.caller_is_staff()) AS own) o;
+CREATE VIEW learning_network_internal.observation WITH (security_barrier = true) AS
+  SELECT o.facility_id, o.project_id, o.measure_id, o.week_start, o.numerator, o.denominator, o.value,
+         o.excluded, o.entered_at, o.version,
+         CASE WHEN w.own THEN o.note END AS note, CASE WHEN w.own THEN o.entered_by END AS entered_by
+  FROM @extschema@.observation o
+  CROSS JOIN LATERAL (SELECT o.facility_id = (SELECT learning_network_internal.caller_facility())
+                             OR (SELECT learning_network_internal.caller_is_staff()) AS own) w;
+CREATE VIEW learning_network_internal.observation_history WITH (security_barrier = true) AS
+  SELECT h.history_id, h.facility_id, h.project_id, h.measure_id, h.week_start, h.operation, h.changed_at
+  FROM @extschema@.observation_history h;
+CREATE VIEW learning_network_internal.phase WITH (security_barrier = true) AS
+  SELECT p.phase_id, p.facility_id, p.project_id, p.measure_id, p.starts_on, p.label, p.freeze_after
+  FROM @extschema@.phase p;
+CREATE VIEW learning_network_internal.annotation WITH (security_barrier = true) AS
+  SELECT a.annotation_id, a.facility_id, a.project_id, a.measure_id, a.week_start, a.kind, a.text
+  FROM @extschema@.annotation a;
+CREATE VIEW learning_network_internal.goal WITH (security_barrier = true) AS
+  SELECT g.facility_id, g.project_id, g.measure_id, g.target, g.target_date FROM @extschema@.goal g;
+CREATE VIEW learning_network_internal.sharing WITH (security_barrier = true) AS
+  SELECT s.facility_id, s.measure_id, s.tier, s.granted_by, s.granted_at FROM @extschema@.sharing s;
+CREATE VIEW learning_network_internal.publication WITH (security_barrier = true) AS
+  SELECT p.publication_id, p.title, p.measure_id, p.cohort_id, p.first_week, p.last_week, p.min_cell,
+         p.min_denominator, p.prepared_by, p.prepared_at, p.approved_by, p.approved_at,
+         p.publication_id IN (SELECT learning_network_internal.live_publications()) AS live
+  FROM @extschema@.publication p;
+CREATE VIEW learning_network_internal.publication_contributor WITH (security_barrier = true) AS
+  SELECT c.publication_id, c.facility_id, c.approved_by, c.approved_at FROM @extschema@.publication_contributor c;
+CREATE VIEW learning_network_internal.publication_cell WITH (security_barrier = true) AS
+  SELECT c.publication_id, c.week_start, c.facilities, c.numerator, c.denominator, c.y, c.suppressed,
+         c.small_denominator
+  FROM @extschema@.publication_cell c;
+-- how many contributors a publication has and how many approved: counted
+-- as the owner, since a facility sees only its own contributor row
+CREATE VIEW learning_network_internal.publication_approvals WITH (security_barrier = true) AS
+  SELECT p.publication_id, a.contributors, a.approvals
+  FROM @extschema@.publication p
+  CROSS JOIN LATERAL learning_network_internal.count_approvals(p.publication_id) a;
+
+DO $owner$
+DECLARE
+  v text;
+BEGIN
+  FOR v IN SELECT c.relname FROM pg_catalog.pg_class c
+           WHERE c.relnamespace = 'learning_network_internal'::regnamespace AND c.relkind = 'v' LOOP
+    EXECUTE pg_catalog.format('ALTER VIEW learning_network_internal.%I OWNER TO learning_network_owner', v);
+  END LOOP;
+END $owner$;
 
 -- reference data: the four collaboratives and the measure catalogue
 
@@ -475,10 +928,53 @@ INSERT INTO @extschema@.measure (measure_id, collaborative_id, code, name, numer
 
 -- views
 
+CREATE VIEW @extschema@.measures WITH (security_invoker = true, security_barrier = true) AS
+SELECT m.measure_id, co.code AS collaborative_code, m.code AS measure_code, m.name AS measure_name,
+       m.numerator_definition, m.denominator_definition, m.kind, m.chart, m.rules, m.improvement, m.unit,
+       m.multiplier, m.parent_measure_id
+FROM learning_network_internal.measure m
+JOIN learning_network_internal.collaborative co ON co.collaborative_id = m.collaborative_id;
+COMMENT ON VIEW @extschema@.measures IS
+  'The measure catalogue: one row per measure, with its collaborative, definitions, chart type, rules and the direction of improvement.';
+COMMENT ON COLUMN @extschema@.measures.measure_id IS 'Measure identifier.';
+COMMENT ON COLUMN @extschema@.measures.collaborative_code IS 'Collaborative code.';
+COMMENT ON COLUMN @extschema@.measures.measure_code IS 'Measure code.';
+COMMENT ON COLUMN @extschema@.measures.measure_name IS 'Name shown on charts.';
+COMMENT ON COLUMN @extschema@.measures.numerator_definition IS 'What the numerator (or the value) counts.';
+COMMENT ON COLUMN @extschema@.measures.denominator_definition IS 'What the denominator counts.';
+COMMENT ON COLUMN @extschema@.measures.kind IS 'proportion, rate, count or individual.';
+COMMENT ON COLUMN @extschema@.measures.chart IS 'The spc.chart type used.';
+COMMENT ON COLUMN @extschema@.measures.rules IS 'The special-cause rules; NULL for the chart''s default.';
+COMMENT ON COLUMN @extschema@.measures.improvement IS 'Which direction is better: up, down or neutral.';
+COMMENT ON COLUMN @extschema@.measures.unit IS 'Unit of the plotted value.';
+COMMENT ON COLUMN @extschema@.measures.multiplier IS 'Factor from the statistic to the plotted value (100 for percentages).';
+COMMENT ON COLUMN @extschema@.measures.parent_measure_id IS 'For an element (per-criterion) measure, its overall measure.';
+
+CREATE VIEW @extschema@.projects WITH (security_invoker = true, security_barrier = true) AS
+SELECT p.project_id, p.facility_id, f.pseudonym AS facility_code, f.name AS facility_name,
+       co.code AS collaborative_code, k.name AS cohort_name, p.title AS project_title, p.aim, p.status,
+       p.started_on
+FROM learning_network_internal.project p
+JOIN learning_network_internal.facility f ON f.facility_id = p.facility_id
+JOIN learning_network_internal.collaborative co ON co.collaborative_id = p.collaborative_id
+LEFT JOIN learning_network_internal.cohort k ON k.cohort_id = p.cohort_id;
+COMMENT ON VIEW @extschema@.projects IS
+  'One row per project the caller may see: its own facility''s (with names), and, under the facility''s pseudonym only, those of network members sharing a series with it. Staff see all.';
+COMMENT ON COLUMN @extschema@.projects.project_id IS 'Project identifier.';
+COMMENT ON COLUMN @extschema@.projects.facility_id IS 'Facility identifier.';
+COMMENT ON COLUMN @extschema@.projects.facility_code IS 'The facility''s pseudonym.';
+COMMENT ON COLUMN @extschema@.projects.facility_name IS 'Facility name (own facility and staff only).';
+COMMENT ON COLUMN @extschema@.projects.collaborative_code IS 'Collaborative code.';
+COMMENT ON COLUMN @extschema@.projects.cohort_name IS 'Cohort.';
+COMMENT ON COLUMN @extschema@.projects.project_title IS 'Project title (own facility and staff only).';
+COMMENT ON COLUMN @extschema@.projects.aim IS 'SMART aim (own facility and staff only).';
+COMMENT ON COLUMN @extschema@.projects.status IS 'preparation, impower, star_site or closed.';
+COMMENT ON COLUMN @extschema@.projects.started_on IS 'Start of baseline data collection.';
+
 CREATE VIEW @extschema@.chart_points WITH (security_invoker = true, security_barrier = true) AS
 WITH series AS (
   SELECT facility_id, project_id, measure_id, min(week_start) AS first_week, max(week_start) AS last_week
-  FROM @extschema@.observation
+  FROM learning_network_internal.observation
   GROUP BY facility_id, project_id, measure_id
 ), grid AS (
   -- every week from the first to the last: a missing week is a NULL point
@@ -491,12 +987,12 @@ WITH series AS (
          ph.phase_id, coalesce(ph.starts_on, g.first_week) AS phase_start,
          coalesce(ph.label, 'Baseline') AS phase_label, ph.freeze_after
   FROM grid g
-  LEFT JOIN @extschema@.observation o
+  LEFT JOIN learning_network_internal.observation o
     ON o.facility_id = g.facility_id AND o.project_id = g.project_id
    AND o.measure_id = g.measure_id AND o.week_start = g.week_start
   LEFT JOIN LATERAL (
     SELECT p.phase_id, p.starts_on, p.label, p.freeze_after
-    FROM @extschema@.phase p
+    FROM learning_network_internal.phase p
     WHERE p.project_id = g.project_id AND p.facility_id = g.facility_id
       AND (p.measure_id = g.measure_id OR p.measure_id IS NULL) AND p.starts_on <= g.week_start
     ORDER BY p.starts_on DESC, p.measure_id NULLS LAST
@@ -507,7 +1003,7 @@ WITH series AS (
            OVER (PARTITION BY p.facility_id, p.project_id, p.measure_id, p.phase_start ORDER BY p.week_start)
            AS phase_points
   FROM points p
-  JOIN @extschema@.measure m ON m.measure_id = p.measure_id
+  JOIN learning_network_internal.measure m ON m.measure_id = p.measure_id
 ), charted AS (
   SELECT c.*,
          spc.chart(c.chart,
@@ -560,18 +1056,18 @@ SELECT c.project_id,
        (c.pt).variation,
        CASE WHEN (c.pt).signal THEN (c.pt).y * m.multiplier END AS signal_y
 FROM charted c
-JOIN @extschema@.project pr ON pr.project_id = c.project_id
-JOIN @extschema@.facility f ON f.facility_id = c.facility_id
-JOIN @extschema@.measure m ON m.measure_id = c.measure_id
-JOIN @extschema@.collaborative co ON co.collaborative_id = m.collaborative_id
+JOIN learning_network_internal.project pr ON pr.project_id = c.project_id
+JOIN learning_network_internal.facility f ON f.facility_id = c.facility_id
+JOIN learning_network_internal.measure m ON m.measure_id = c.measure_id
+JOIN learning_network_internal.collaborative co ON co.collaborative_id = m.collaborative_id
 CROSS JOIN LATERAL (
   -- zones are measured from the mean, which on g charts is not the centre line
   SELECT CASE WHEN c.chart LIKE 'g%' THEN (c.pt).ucl - 3 * (c.pt).sigma ELSE (c.pt).cl END AS centre) z
-LEFT JOIN @extschema@.goal gl
+LEFT JOIN learning_network_internal.goal gl
   ON gl.facility_id = c.facility_id AND gl.project_id = c.project_id AND gl.measure_id = c.measure_id
 LEFT JOIN LATERAL (
   SELECT string_agg(a.text, '; ' ORDER BY a.annotation_id) AS text
-  FROM @extschema@.annotation a
+  FROM learning_network_internal.annotation a
   WHERE a.project_id = c.project_id AND a.facility_id = c.facility_id AND a.week_start = c.week_start
     AND (a.measure_id IS NULL OR a.measure_id = c.measure_id)) an ON true;
 
@@ -644,7 +1140,7 @@ SELECT c.project_id, c.project_title, c.facility_id, c.facility_name, c.facility
        c.goal,
        spc.assurance(c.goal, c.lcl, c.ucl, m.improvement) AS assurance
 FROM counted c
-JOIN @extschema@.measure m ON m.measure_id = c.measure_id
+JOIN learning_network_internal.measure m ON m.measure_id = c.measure_id
 WHERE c.recency = 1;
 
 COMMENT ON VIEW @extschema@.series_status IS
@@ -680,7 +1176,7 @@ CREATE VIEW @extschema@.network_weekly WITH (security_invoker = true, security_b
 WITH pooled AS (
   SELECT o.measure_id, o.week_start, count(*) AS facilities_reporting,
          sum(o.numerator) AS numerator, sum(o.denominator) AS denominator, avg(o.value) AS value
-  FROM @extschema@.observation o
+  FROM learning_network_internal.observation o
   WHERE NOT o.excluded
   GROUP BY o.measure_id, o.week_start
 ), charted AS (
@@ -692,7 +1188,7 @@ WITH pooled AS (
                    rules => m.rules, improvement => m.improvement)
            OVER (PARTITION BY p.measure_id ORDER BY p.week_start) AS pt
   FROM pooled p
-  JOIN @extschema@.measure m ON m.measure_id = p.measure_id
+  JOIN learning_network_internal.measure m ON m.measure_id = p.measure_id
 )
 SELECT c.measure_id, m.code AS measure_code, m.name AS measure_name, co.code AS collaborative_code, m.unit,
        c.week_start, c.facilities_reporting::integer AS facilities_reporting,
@@ -704,8 +1200,8 @@ SELECT c.measure_id, m.code AS measure_code, m.name AS measure_name, co.code AS 
        (c.pt).variation,
        CASE WHEN (c.pt).signal THEN (c.pt).y * c.multiplier END AS signal_y
 FROM charted c
-JOIN @extschema@.measure m ON m.measure_id = c.measure_id
-JOIN @extschema@.collaborative co ON co.collaborative_id = m.collaborative_id;
+JOIN learning_network_internal.measure m ON m.measure_id = c.measure_id
+JOIN learning_network_internal.collaborative co ON co.collaborative_id = m.collaborative_id;
 
 COMMENT ON VIEW @extschema@.network_weekly IS
   'One row per measure and week: the network''s pooled series (sums over the reporting facilities, excluded weeks left out) charted with Laney''s p'' or u'' for proportions and rates, whose pooled denominators are large.';
@@ -729,11 +1225,11 @@ COMMENT ON COLUMN @extschema@.network_weekly.signal_y IS 'y on signal weeks only
 
 CREATE VIEW @extschema@.facility_comparison WITH (security_invoker = true, security_barrier = true) AS
 WITH anchor AS (
-  SELECT measure_id, max(week_start) AS last_week FROM @extschema@.observation GROUP BY measure_id
+  SELECT measure_id, max(week_start) AS last_week FROM learning_network_internal.observation GROUP BY measure_id
 ), per_facility AS (
   SELECT o.measure_id, w.window_weeks, o.facility_id, a.last_week,
          sum(o.numerator)::double precision AS x, sum(o.denominator) AS n
-  FROM @extschema@.observation o
+  FROM learning_network_internal.observation o
   JOIN anchor a ON a.measure_id = o.measure_id
   CROSS JOIN (VALUES (13), (26), (52)) w(window_weeks)
   WHERE NOT o.excluded AND o.week_start > a.last_week - 7 * w.window_weeks
@@ -743,7 +1239,7 @@ WITH anchor AS (
          sum(f.x) OVER t / sum(f.n) OVER t AS p0,
          count(*) OVER t AS facilities
   FROM per_facility f
-  JOIN @extschema@.measure m ON m.measure_id = f.measure_id AND m.kind IN ('proportion', 'rate')
+  JOIN learning_network_internal.measure m ON m.measure_id = f.measure_id AND m.kind IN ('proportion', 'rate')
   WINDOW t AS (PARTITION BY f.measure_id, f.window_weeks)
 ), z AS (
   SELECT s.*, v.unit_variance,
@@ -766,9 +1262,9 @@ SELECT d.measure_id, m.code AS measure_code, co.code AS collaborative_code, m.un
        d.x / d.n NOT BETWEEN l.lower95 AND l.upper95 AS outside95,
        d.x / d.n NOT BETWEEN l.lower998 AND l.upper998 AS outside998
 FROM dispersed d
-JOIN @extschema@.facility fa ON fa.facility_id = d.facility_id
-JOIN @extschema@.measure m ON m.measure_id = d.measure_id
-JOIN @extschema@.collaborative co ON co.collaborative_id = m.collaborative_id
+JOIN learning_network_internal.facility fa ON fa.facility_id = d.facility_id
+JOIN learning_network_internal.measure m ON m.measure_id = d.measure_id
+JOIN learning_network_internal.collaborative co ON co.collaborative_id = m.collaborative_id
 CROSS JOIN LATERAL (
   SELECT sqrt(greatest(d.phi, 1) * d.unit_variance / d.n) AS se,
          CASE WHEN d.kind = 'proportion' THEN 1 ELSE 'Infinity'::double precision END AS ceiling) s
@@ -805,13 +1301,13 @@ CREATE VIEW @extschema@.data_completeness WITH (security_invoker = true, securit
 WITH series AS (
   SELECT o.facility_id, o.project_id, o.measure_id, min(o.week_start) AS first_week,
          max(o.week_start) AS latest_week, count(*) AS weeks_reported, max(o.entered_at) AS last_entered_at
-  FROM @extschema@.observation o
+  FROM learning_network_internal.observation o
   GROUP BY o.facility_id, o.project_id, o.measure_id
 ), changes AS (
   SELECT h.facility_id, h.project_id, h.measure_id,
          count(*) FILTER (WHERE h.operation = 'update') AS corrections,
          count(*) FILTER (WHERE h.operation = 'delete') AS deletions
-  FROM @extschema@.observation_history h
+  FROM learning_network_internal.observation_history h
   GROUP BY h.facility_id, h.project_id, h.measure_id
 )
 SELECT s.project_id, p.title AS project_title, s.facility_id, f.pseudonym AS facility_code,
@@ -823,9 +1319,9 @@ SELECT s.project_id, p.title AS project_title, s.facility_id, f.pseudonym AS fac
        coalesce(c.corrections, 0)::integer AS corrections, coalesce(c.deletions, 0)::integer AS deletions,
        s.last_entered_at::date AS last_entered_on
 FROM series s
-JOIN @extschema@.project p ON p.project_id = s.project_id
-JOIN @extschema@.facility f ON f.facility_id = s.facility_id
-JOIN @extschema@.measure m ON m.measure_id = s.measure_id
+JOIN learning_network_internal.project p ON p.project_id = s.project_id
+JOIN learning_network_internal.facility f ON f.facility_id = s.facility_id
+JOIN learning_network_internal.measure m ON m.measure_id = s.measure_id
 LEFT JOIN changes c
   ON c.facility_id = s.facility_id AND c.project_id = s.project_id AND c.measure_id = s.measure_id
 CROSS JOIN LATERAL (
@@ -902,10 +1398,10 @@ BEGIN
     'project_id', chart_json.project_id,
     'project_title', min(p.project_title),
     'facility', coalesce(min(p.facility_name), min(p.facility_code)),
-    'measure', (SELECT jsonb_build_object('id', m.measure_id, 'code', m.code, 'name', m.name, 'kind', m.kind,
+    'measure', (SELECT jsonb_build_object('id', m.measure_id, 'code', m.measure_code, 'name', m.measure_name, 'kind', m.kind,
                                           'chart', m.chart, 'rules', m.rules, 'improvement', m.improvement,
                                           'unit', m.unit, 'multiplier', m.multiplier)
-                FROM @extschema@.measure m WHERE m.measure_id = chart_json.measure_id),
+                FROM @extschema@.measures m WHERE m.measure_id = chart_json.measure_id),
     'goal', max(p.goal),
     'points', jsonb_agg(jsonb_build_object(
         'week', p.week_start, 'reported', p.reported, 'numerator', p.numerator,
@@ -940,14 +1436,14 @@ SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   RETURN QUERY
   WITH failures AS (
-    SELECT e.measure_id, e.code, e.name,
-           sum(o.denominator - o.numerator)::bigint AS failures, sum(o.denominator)::bigint AS audited
-    FROM @extschema@.measure e
-    JOIN @extschema@.observation o ON o.measure_id = e.measure_id AND o.project_id = element_pareto.project_id
-    WHERE e.parent_measure_id = element_pareto.measure_id AND NOT o.excluded
-      AND (element_pareto.from_week IS NULL OR o.week_start >= element_pareto.from_week)
-      AND (element_pareto.to_week IS NULL OR o.week_start <= element_pareto.to_week)
-    GROUP BY e.measure_id, e.code, e.name
+    SELECT e.measure_id, e.measure_code AS code, e.measure_name AS name,
+           sum(cp.denominator - cp.numerator)::bigint AS failures, sum(cp.denominator)::bigint AS audited
+    FROM @extschema@.measures e
+    JOIN @extschema@.chart_points cp ON cp.measure_id = e.measure_id AND cp.project_id = element_pareto.project_id
+    WHERE e.parent_measure_id = element_pareto.measure_id AND cp.reported AND NOT cp.excluded
+      AND (element_pareto.from_week IS NULL OR cp.week_start >= element_pareto.from_week)
+      AND (element_pareto.to_week IS NULL OR cp.week_start <= element_pareto.to_week)
+    GROUP BY e.measure_id, e.measure_code, e.measure_name
   )
   SELECT f.measure_id, f.code, f.name, f.failures, f.audited,
          f.failures::double precision / nullif(sum(f.failures) OVER (), 0),
@@ -961,34 +1457,41 @@ COMMENT ON FUNCTION @extschema@.element_pareto(integer, integer, date, date) IS
 
 -- writes for the HUB: one call per action, safe to retry, never a silent
 -- overwrite.  Errors name the field (RAISE ... USING COLUMN) for the UI.
--- They run with the caller's rights until the access model (issue 5) makes
--- them SECURITY DEFINER with a check of the caller's facility.
+-- They run as learning_network_owner (SECURITY DEFINER) with a fixed
+-- search_path; the base tables' policies still apply to the acting role, and
+-- each function first says plainly when the caller may not write (42501).
 
--- The facility of a project, or 22023 naming the argument.
-CREATE FUNCTION @extschema@.project_facility(project_id integer) RETURNS integer
-LANGUAGE plpgsql STABLE PARALLEL SAFE
+-- The facility of a project the acting role may write, or 42501.
+CREATE FUNCTION learning_network_internal.writable_project(project_id integer) RETURNS integer
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   facility integer;
 BEGIN
-  SELECT p.facility_id INTO facility FROM @extschema@.project p WHERE p.project_id = project_facility.project_id;
-  IF facility IS NULL THEN
-    RAISE EXCEPTION 'project % does not exist', project_id
+  SELECT p.facility_id INTO facility FROM @extschema@.project p WHERE p.project_id = writable_project.project_id;
+  -- a project the caller cannot see gets the same answer as another
+  -- facility's: a refusal that does not tell whether it exists
+  IF facility IS NULL AND NOT learning_network_internal.caller_is_staff() THEN
+    facility := 0;
+  ELSIF facility IS NULL THEN
+    RAISE EXCEPTION 'project % does not exist', coalesce(project_id::text, 'NULL')
       USING ERRCODE = 'invalid_parameter_value', COLUMN = 'project_id';
   END IF;
+  PERFORM learning_network_internal.require_write(facility, pg_catalog.format('project %s', project_id));
   RETURN facility;
 END $$;
-COMMENT ON FUNCTION @extschema@.project_facility(integer) IS 'The facility of a project; 22023 if there is no such project.';
+COMMENT ON FUNCTION learning_network_internal.writable_project(integer) IS
+  'The facility of a project the acting role may write; 42501 if it belongs to another facility or the caller cannot see it (22023 for staff if it does not exist).';
 
 CREATE FUNCTION @extschema@.record_week(project_id integer, measure_id integer, week_start date,
                                         numerator bigint DEFAULT NULL, denominator double precision DEFAULT NULL,
                                         value double precision DEFAULT NULL, excluded boolean DEFAULT false,
                                         note text DEFAULT NULL, expected_version integer DEFAULT NULL)
 RETURNS integer
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  facility integer := @extschema@.project_facility(project_id);
+  facility integer := learning_network_internal.writable_project(project_id);
   current @extschema@.observation;
 BEGIN
   IF week_start IS NULL OR extract(dow FROM week_start) <> 0 THEN
@@ -1036,15 +1539,15 @@ BEGIN
   RETURN current.version + 1;
 END $$;
 COMMENT ON FUNCTION @extschema@.record_week(integer, integer, date, bigint, double precision, double precision, boolean, text, integer) IS
-  'Enter or correct one week of a measure; returns the week''s version. Sending the same numbers again changes nothing. A correction must name the version it was read at (expected_version): if someone changed the week meanwhile it fails with SQLSTATE 40001 and says who and when, never overwriting. Bad numbers fail with the constraint''s message (23514) naming the field.';
+  'Enter or correct one week of a measure; returns the week''s version. Sending the same numbers again changes nothing. A correction must name the version it was read at (expected_version): if someone changed the week meanwhile it fails with SQLSTATE 40001 and says who and when, never overwriting. Bad numbers fail with the constraint''s message (23514) naming the field; another facility''s project with 42501.';
 
 CREATE FUNCTION @extschema@.delete_week(project_id integer, measure_id integer, week_start date,
                                         expected_version integer)
 RETURNS boolean
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  facility integer := @extschema@.project_facility(project_id);
+  facility integer := learning_network_internal.writable_project(project_id);
   current_version integer;
 BEGIN
   SELECT o.version INTO current_version FROM @extschema@.observation o
@@ -1064,16 +1567,16 @@ BEGIN
   RETURN true;
 END $$;
 COMMENT ON FUNCTION @extschema@.delete_week(integer, integer, date, integer) IS
-  'Delete one week (kept in observation_history) if it is still at expected_version; false if it was already deleted; 40001 if it changed meanwhile.';
+  'Delete one week (kept in observation_history) if it is still at expected_version; false if it was already deleted; 40001 if it changed meanwhile; 42501 for another facility''s project.';
 
 CREATE FUNCTION @extschema@.set_phase(project_id integer, starts_on date, label text,
                                       measure_id integer DEFAULT NULL, freeze_after integer DEFAULT NULL,
                                       note text DEFAULT NULL)
 RETURNS integer
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  facility integer := @extschema@.project_facility(project_id);
+  facility integer := learning_network_internal.writable_project(project_id);
   id integer;
 BEGIN
   SELECT p.phase_id INTO id FROM @extschema@.phase p
@@ -1093,66 +1596,104 @@ END $$;
 COMMENT ON FUNCTION @extschema@.set_phase(integer, date, text, integer, integer, text) IS
   'Start a phase (a new centre line) at a Sunday, for one measure or (measure_id NULL) every measure of the project; setting it again with the same start updates its label, freeze and note. Returns the phase id.';
 
+-- The facility of a phase or annotation the acting role may change; NULL
+-- when it sees none with that id; 42501 when it is another facility's.
+CREATE FUNCTION learning_network_internal.writable_row(what text, id integer) RETURNS integer
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  facility integer;
+BEGIN
+  IF what = 'phase' THEN
+    SELECT p.facility_id INTO facility FROM @extschema@.phase p WHERE p.phase_id = id;
+  ELSE
+    SELECT a.facility_id INTO facility FROM @extschema@.annotation a WHERE a.annotation_id = id;
+  END IF;
+  IF facility IS NOT NULL THEN
+    PERFORM learning_network_internal.require_write(facility, pg_catalog.format('%s %s', what, id));
+  END IF;
+  RETURN facility;
+END $$;
+COMMENT ON FUNCTION learning_network_internal.writable_row(text, integer) IS
+  'The facility of a phase or annotation the acting role may change; NULL if it sees none with that id; 42501 if it is another facility''s.';
+
 CREATE FUNCTION @extschema@.move_phase(phase_id integer, starts_on date) RETURNS void
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-  UPDATE @extschema@.phase p SET starts_on = move_phase.starts_on WHERE p.phase_id = move_phase.phase_id;
-  IF NOT FOUND THEN
+  IF learning_network_internal.writable_row('phase', phase_id) IS NULL THEN
     RAISE EXCEPTION 'phase % does not exist', phase_id USING ERRCODE = 'invalid_parameter_value', COLUMN = 'phase_id';
   END IF;
+  UPDATE @extschema@.phase p SET starts_on = move_phase.starts_on WHERE p.phase_id = move_phase.phase_id;
 END $$;
 COMMENT ON FUNCTION @extschema@.move_phase(integer, date) IS 'Move a phase to start at another Sunday.';
 
 CREATE FUNCTION @extschema@.delete_phase(phase_id integer) RETURNS boolean
-LANGUAGE sql VOLATILE
-BEGIN ATOMIC
-  WITH gone AS (DELETE FROM @extschema@.phase p WHERE p.phase_id = delete_phase.phase_id RETURNING 1)
-  SELECT count(*) > 0 FROM gone;
-END;
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF learning_network_internal.writable_row('phase', phase_id) IS NULL THEN
+    RETURN false;
+  END IF;
+  DELETE FROM @extschema@.phase p WHERE p.phase_id = delete_phase.phase_id;
+  RETURN true;
+END $$;
 COMMENT ON FUNCTION @extschema@.delete_phase(integer) IS 'Remove a phase (its weeks join the previous phase); false if it did not exist.';
 
 CREATE FUNCTION @extschema@.add_annotation(project_id integer, week_start date, text text,
                                            kind text DEFAULT 'pdsa', measure_id integer DEFAULT NULL)
 RETURNS integer
-LANGUAGE sql VOLATILE
-BEGIN ATOMIC
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  id integer;
+BEGIN
   INSERT INTO @extschema@.annotation (facility_id, project_id, measure_id, week_start, kind, text)
-  VALUES (@extschema@.project_facility(add_annotation.project_id), add_annotation.project_id,
+  VALUES (learning_network_internal.writable_project(add_annotation.project_id), add_annotation.project_id,
           add_annotation.measure_id, add_annotation.week_start, add_annotation.kind, add_annotation.text)
-  RETURNING annotation_id;
-END;
+  RETURNING annotation_id INTO id;
+  RETURN id;
+END $$;
 COMMENT ON FUNCTION @extschema@.add_annotation(integer, date, text, text, integer) IS
   'Annotate a week (a PDSA cycle, an event, a note) for every measure of the project or one; returns the annotation id.';
 
 CREATE FUNCTION @extschema@.edit_annotation(annotation_id integer, text text) RETURNS boolean
-LANGUAGE sql VOLATILE
-BEGIN ATOMIC
-  WITH changed AS (UPDATE @extschema@.annotation a SET text = edit_annotation.text
-                   WHERE a.annotation_id = edit_annotation.annotation_id RETURNING 1)
-  SELECT count(*) > 0 FROM changed;
-END;
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF learning_network_internal.writable_row('annotation', annotation_id) IS NULL THEN
+    RETURN false;
+  END IF;
+  UPDATE @extschema@.annotation a SET text = edit_annotation.text WHERE a.annotation_id = edit_annotation.annotation_id;
+  RETURN true;
+END $$;
 COMMENT ON FUNCTION @extschema@.edit_annotation(integer, text) IS 'Change an annotation''s text; false if it does not exist.';
 
 CREATE FUNCTION @extschema@.remove_annotation(annotation_id integer) RETURNS boolean
-LANGUAGE sql VOLATILE
-BEGIN ATOMIC
-  WITH gone AS (DELETE FROM @extschema@.annotation a WHERE a.annotation_id = remove_annotation.annotation_id RETURNING 1)
-  SELECT count(*) > 0 FROM gone;
-END;
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF learning_network_internal.writable_row('annotation', annotation_id) IS NULL THEN
+    RETURN false;
+  END IF;
+  DELETE FROM @extschema@.annotation a WHERE a.annotation_id = remove_annotation.annotation_id;
+  RETURN true;
+END $$;
 COMMENT ON FUNCTION @extschema@.remove_annotation(integer) IS 'Remove an annotation; false if it did not exist.';
 
 CREATE FUNCTION @extschema@.set_goal(project_id integer, measure_id integer, target double precision,
                                      target_date date DEFAULT NULL)
 RETURNS void
-LANGUAGE sql VOLATILE
-BEGIN ATOMIC
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
   INSERT INTO @extschema@.goal (facility_id, project_id, measure_id, target, target_date)
-  VALUES (@extschema@.project_facility(set_goal.project_id), set_goal.project_id, set_goal.measure_id,
+  VALUES (learning_network_internal.writable_project(set_goal.project_id), set_goal.project_id, set_goal.measure_id,
           set_goal.target, set_goal.target_date)
-  ON CONFLICT (facility_id, project_id, measure_id)
-  DO UPDATE SET target = excluded.target, target_date = excluded.target_date, set_by = current_user, set_at = now();
-END;
+  ON CONFLICT ON CONSTRAINT goal_pkey
+  DO UPDATE SET target = excluded.target, target_date = excluded.target_date,
+                set_by = @extschema@.acting_role(), set_at = now();
+END $$;
 COMMENT ON FUNCTION @extschema@.set_goal(integer, integer, double precision, date) IS
   'Set (or change) the goal of a project''s measure, in the measure''s own units (a proportion as 0 to 1).';
 
@@ -1162,7 +1703,7 @@ COMMENT ON FUNCTION @extschema@.set_goal(integer, integer, double precision, dat
 -- kept and the report lists every rejected line and why.
 CREATE FUNCTION @extschema@.import_csv(project_id integer, csv text)
 RETURNS TABLE (line integer, week_start date, measure_code text, status text, message text)
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   lines text[] := regexp_split_to_array(trim(both E'\r\n' FROM csv), E'\r?\n');
@@ -1181,7 +1722,7 @@ DECLARE
   report_status text[] := '{}';
   report_message text[] := '{}';
 BEGIN
-  PERFORM @extschema@.project_facility(project_id);
+  PERFORM learning_network_internal.writable_project(project_id);
   IF csv IS NULL OR array_length(lines, 1) IS NULL OR array_length(lines, 1) < 2 THEN
     RAISE EXCEPTION 'the CSV needs a header line and at least one week'
       USING ERRCODE = 'invalid_parameter_value', COLUMN = 'csv';
@@ -1274,6 +1815,272 @@ END $$;
 COMMENT ON FUNCTION @extschema@.import_csv(integer, text) IS
   'Import weeks for a project from CSV text (header: week, then <measure code>_num / _den / _value columns, as the network''s spreadsheet templates). All or nothing: if any line is rejected, nothing is imported. A week already entered with the same numbers is accepted as is; with other numbers it is rejected (corrections go through record_week). Returns one report row per line and measure: ok, rejected (with the reason) or not imported.';
 
+-- access administration
+
+-- Runs as the installing superuser: creating a role needs CREATEROLE, which
+-- no role of the access model holds.  Only staff may call it.
+CREATE FUNCTION @extschema@.create_facility_role(facility_id integer) RETURNS name
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  role name;
+BEGIN
+  SELECT coalesce(f.role_name, format('learning_network_facility_%s', f.facility_id)::name) INTO role
+  FROM @extschema@.facility f WHERE f.facility_id = create_facility_role.facility_id;
+  IF role IS NULL THEN
+    RAISE EXCEPTION 'facility % does not exist', coalesce(facility_id::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value', COLUMN = 'facility_id';
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = role) THEN
+    EXECUTE format('CREATE ROLE %I NOLOGIN INHERIT', role);
+  END IF;
+  -- its privileges come from the member group; the HUB and BI groups may
+  -- SET ROLE to it (impersonation) without inheriting anything from it
+  EXECUTE format('GRANT learning_network_member TO %I', role);
+  EXECUTE format('GRANT %I TO learning_network_hub, learning_network_bi', role);
+  UPDATE @extschema@.facility f SET role_name = role WHERE f.facility_id = create_facility_role.facility_id;
+  RETURN role;
+END $$;
+COMMENT ON FUNCTION @extschema@.create_facility_role(integer) IS
+  'Staff only: create (or, if it exists, re-grant) the NOLOGIN role of a facility and return its name. Grant it to the people of the facility; the HUB and BI groups may SET ROLE to it. Roles outlive DROP EXTENSION.';
+
+CREATE FUNCTION @extschema@.set_sharing(tier text, measure_id integer DEFAULT NULL, facility_id integer DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  facility integer := coalesce(set_sharing.facility_id, learning_network_internal.caller_facility());
+BEGIN
+  IF facility IS NULL THEN
+    RAISE EXCEPTION 'permission denied: % acts for no facility', @extschema@.acting_role()
+      USING ERRCODE = 'insufficient_privilege', COLUMN = 'facility_id',
+            HINT = 'SET ROLE to the facility''s role, or (staff) name the facility.';
+  END IF;
+  PERFORM learning_network_internal.require_write(facility, format('facility %s', facility));
+  IF tier IS NOT NULL AND tier NOT IN ('private', 'network', 'public') THEN
+    RAISE EXCEPTION 'tier must be private, network or public, not %', tier
+      USING ERRCODE = 'invalid_parameter_value', COLUMN = 'tier';
+  END IF;
+  IF tier IS NULL AND measure_id IS NULL THEN
+    RAISE EXCEPTION 'tier must be private, network or public'
+      USING ERRCODE = 'invalid_parameter_value', COLUMN = 'tier',
+            HINT = 'A NULL tier removes a measure''s own setting; the facility''s default always has one.';
+  END IF;
+  IF measure_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM @extschema@.measure m WHERE m.measure_id = set_sharing.measure_id) THEN
+    RAISE EXCEPTION 'measure % does not exist', measure_id USING ERRCODE = 'invalid_parameter_value', COLUMN = 'measure_id';
+  END IF;
+  DELETE FROM @extschema@.sharing s
+  WHERE s.facility_id = facility AND s.measure_id IS NOT DISTINCT FROM set_sharing.measure_id;
+  IF tier IS NOT NULL THEN
+    INSERT INTO @extschema@.sharing (facility_id, measure_id, tier) VALUES (facility, measure_id, tier);
+  END IF;
+END $$;
+COMMENT ON FUNCTION @extschema@.set_sharing(text, integer, integer) IS
+  'Set the acting facility''s sharing tier (private, network, public) for all its measures, or with measure_id for one (a NULL tier then removes the measure''s own setting). Staff name the facility. Takes effect at once for every view.';
+
+-- Staff compute a publication once; what contributors approve is exactly
+-- what is published.  Suppression (CMS cell-size policy): a count from 1 to
+-- min_cell - 1 is hidden, and so is its complement (denominator - numerator),
+-- and the ratio; a total that would let one hidden week be recovered (by
+-- subtracting the others) is hidden too.
+CREATE FUNCTION @extschema@.prepare_publication(title text, measure_id integer, first_week date, last_week date,
+                                                cohort_id integer DEFAULT NULL, min_cell integer DEFAULT 11,
+                                                min_denominator integer DEFAULT 25)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  m @extschema@.measure;
+  id integer;
+BEGIN
+  IF NOT learning_network_internal.caller_is_staff() THEN
+    RAISE EXCEPTION 'permission denied: only network staff prepare publications'
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  SELECT * INTO m FROM @extschema@.measure WHERE measure.measure_id = prepare_publication.measure_id;
+  IF NOT FOUND OR m.kind NOT IN ('proportion', 'rate', 'count') THEN
+    RAISE EXCEPTION 'measure % is not a count, proportion or rate measure', coalesce(measure_id::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value', COLUMN = 'measure_id',
+            HINT = 'Only counts can be checked for small cells.';
+  END IF;
+  INSERT INTO @extschema@.publication (title, measure_id, cohort_id, first_week, last_week, min_cell, min_denominator)
+  VALUES (title, measure_id, cohort_id, first_week, last_week, min_cell, min_denominator)
+  RETURNING publication_id INTO id;
+  INSERT INTO @extschema@.publication_contributor (publication_id, facility_id)
+  SELECT DISTINCT id, o.facility_id
+  FROM @extschema@.observation o JOIN @extschema@.project p USING (project_id, facility_id)
+  WHERE o.measure_id = prepare_publication.measure_id AND o.week_start BETWEEN first_week AND last_week
+    AND (prepare_publication.cohort_id IS NULL OR p.cohort_id = prepare_publication.cohort_id)
+    AND learning_network_internal.effective_tier(o.facility_id, o.measure_id) = 'public';
+  INSERT INTO @extschema@.publication_cell (publication_id, week_start, facilities, numerator, denominator, y,
+                                            suppressed, small_denominator)
+  WITH pooled AS (
+    SELECT o.week_start, count(DISTINCT o.facility_id)::integer AS facilities,
+           sum(o.numerator)::bigint AS x, sum(o.denominator) AS n
+    FROM @extschema@.observation o
+    JOIN @extschema@.publication_contributor c ON c.publication_id = id AND c.facility_id = o.facility_id
+    WHERE o.measure_id = prepare_publication.measure_id AND o.week_start BETWEEN first_week AND last_week
+      AND NOT o.excluded
+    GROUP BY GROUPING SETS ((o.week_start), ())
+  ), judged AS (
+    SELECT p.*,
+           -- a count, or (proportions) its complement, in 1 .. min_cell - 1
+           p.x BETWEEN 1 AND min_cell - 1
+             OR (m.kind = 'proportion' AND p.n - p.x BETWEEN 1 AND min_cell - 1)
+             OR (m.kind = 'proportion' AND p.n BETWEEN 1 AND min_cell - 1) AS small
+    FROM pooled p
+  ), complemented AS (
+    -- one hidden week could be recovered from the total: hide the total too
+    SELECT j.*, j.small OR (j.week_start IS NULL
+                            AND (SELECT count(*) FROM judged w WHERE w.week_start IS NOT NULL AND w.small) = 1)
+                AS hidden
+    FROM judged j
+  )
+  SELECT id, c.week_start, c.facilities,
+         CASE WHEN NOT c.hidden THEN c.x END,
+         CASE WHEN NOT c.hidden OR m.kind = 'rate' THEN c.n END,
+         CASE WHEN NOT c.hidden THEN CASE WHEN m.kind = 'count' THEN c.x ELSE c.x / c.n * m.multiplier END END,
+         c.hidden,
+         m.kind <> 'count' AND c.n < min_denominator
+  FROM complemented c;
+  RETURN id;
+END $$;
+COMMENT ON FUNCTION @extschema@.prepare_publication(text, integer, date, date, integer, integer, integer) IS
+  'Staff only: compute a public aggregate of a count, proportion or rate measure over a period (optionally one cohort) from the facilities sharing it publicly, with small-cell suppression (counts and complements 1 to min_cell - 1, and totals that would reveal them) and a flag for denominators below min_denominator. It is published once staff and every contributing facility approve it (approve_publication). Returns its id.';
+
+CREATE FUNCTION @extschema@.approve_publication(publication_id integer, approve boolean DEFAULT true)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  facility integer := learning_network_internal.caller_facility();
+BEGIN
+  IF learning_network_internal.caller_is_staff() THEN
+    UPDATE @extschema@.publication p
+    SET approved_by = CASE WHEN approve THEN @extschema@.acting_role() END,
+        approved_at = CASE WHEN approve THEN now() END
+    WHERE p.publication_id = approve_publication.publication_id;
+  ELSE
+    UPDATE @extschema@.publication_contributor c
+    SET approved_by = CASE WHEN approve THEN @extschema@.acting_role() END,
+        approved_at = CASE WHEN approve THEN now() END
+    WHERE c.publication_id = approve_publication.publication_id AND c.facility_id = facility;
+  END IF;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'permission denied: % is not asked to approve publication %', @extschema@.acting_role(), publication_id
+      USING ERRCODE = 'insufficient_privilege', COLUMN = 'publication_id',
+            HINT = 'Staff approve every publication; a facility approves those containing its data.';
+  END IF;
+END $$;
+COMMENT ON FUNCTION @extschema@.approve_publication(integer, boolean) IS
+  'Approve (or, with false, withdraw approval of) a publication: as staff for the network, as a facility role for that facility''s data. It is public only while all approvals stand.';
+
+-- client views of sharing and publication
+
+CREATE VIEW @extschema@.sharing_status WITH (security_invoker = true, security_barrier = true) AS
+SELECT f.facility_id, f.name AS facility_name, f.pseudonym AS facility_code, m.measure_id, m.code AS measure_code,
+       coalesce(own.tier, dflt.tier, 'private') AS tier,
+       CASE WHEN own.tier IS NOT NULL THEN 'measure' WHEN dflt.tier IS NOT NULL THEN 'facility' ELSE 'default' END
+         AS set_for,
+       coalesce(own.granted_by, dflt.granted_by)::text AS granted_by,
+       coalesce(own.granted_at, dflt.granted_at)::date AS granted_on
+FROM learning_network_internal.facility f
+JOIN learning_network_internal.measure m
+  ON m.collaborative_id IN (SELECT p.collaborative_id FROM learning_network_internal.project p
+                            WHERE p.facility_id = f.facility_id)
+LEFT JOIN learning_network_internal.sharing own ON own.facility_id = f.facility_id AND own.measure_id = m.measure_id
+LEFT JOIN learning_network_internal.sharing dflt ON dflt.facility_id = f.facility_id AND dflt.measure_id IS NULL
+WHERE f.own;
+COMMENT ON VIEW @extschema@.sharing_status IS
+  'One row per facility and measure of its collaboratives, for the facility itself and staff: the tier it shares the measure at, whether set for the measure, for the facility or by default (private), and who set it when.';
+COMMENT ON COLUMN @extschema@.sharing_status.facility_id IS 'Facility identifier.';
+COMMENT ON COLUMN @extschema@.sharing_status.facility_name IS 'Facility name.';
+COMMENT ON COLUMN @extschema@.sharing_status.facility_code IS 'The pseudonym the network sees.';
+COMMENT ON COLUMN @extschema@.sharing_status.measure_id IS 'Measure identifier.';
+COMMENT ON COLUMN @extschema@.sharing_status.measure_code IS 'Measure code.';
+COMMENT ON COLUMN @extschema@.sharing_status.tier IS 'private, network or public.';
+COMMENT ON COLUMN @extschema@.sharing_status.set_for IS 'measure (set for this measure), facility (the facility''s default) or default (never set: private).';
+COMMENT ON COLUMN @extschema@.sharing_status.granted_by IS 'Role that set the tier.';
+COMMENT ON COLUMN @extschema@.sharing_status.granted_on IS 'When (date).';
+
+CREATE VIEW @extschema@.publication_status WITH (security_invoker = true, security_barrier = true) AS
+SELECT p.publication_id, p.title, m.code AS measure_code, p.cohort_id, p.first_week, p.last_week,
+       p.prepared_by::text AS prepared_by, p.prepared_at::date AS prepared_on,
+       p.approved_by::text AS staff_approved_by, p.approved_at::date AS staff_approved_on, a.contributors, a.approvals,
+       mine.facility_id IS NOT NULL AND mine.approved_at IS NULL AS awaiting_my_approval,
+       p.live AS published
+FROM learning_network_internal.publication p
+JOIN learning_network_internal.measure m ON m.measure_id = p.measure_id
+JOIN learning_network_internal.publication_approvals a ON a.publication_id = p.publication_id
+LEFT JOIN learning_network_internal.publication_contributor mine
+  ON mine.publication_id = p.publication_id AND mine.facility_id = learning_network_internal.caller_facility();
+COMMENT ON VIEW @extschema@.publication_status IS
+  'One row per publication the caller may see (staff: all; a facility: those containing its data and the published ones): who prepared and approved it, how many contributing facilities approved, whether the caller''s approval is awaited, and whether it is published.';
+COMMENT ON COLUMN @extschema@.publication_status.publication_id IS 'Publication identifier.';
+COMMENT ON COLUMN @extschema@.publication_status.title IS 'Title.';
+COMMENT ON COLUMN @extschema@.publication_status.measure_code IS 'Measure code.';
+COMMENT ON COLUMN @extschema@.publication_status.cohort_id IS 'Cohort; NULL for the whole collaborative.';
+COMMENT ON COLUMN @extschema@.publication_status.first_week IS 'First week covered.';
+COMMENT ON COLUMN @extschema@.publication_status.last_week IS 'Last week covered.';
+COMMENT ON COLUMN @extschema@.publication_status.prepared_by IS 'Staff role that prepared it.';
+COMMENT ON COLUMN @extschema@.publication_status.prepared_on IS 'When its figures were computed (date).';
+COMMENT ON COLUMN @extschema@.publication_status.staff_approved_by IS 'Staff role that approved it; NULL until then.';
+COMMENT ON COLUMN @extschema@.publication_status.staff_approved_on IS 'When staff approved it (date).';
+COMMENT ON COLUMN @extschema@.publication_status.contributors IS 'Facilities whose data it contains.';
+COMMENT ON COLUMN @extschema@.publication_status.approvals IS 'How many of them approved it.';
+COMMENT ON COLUMN @extschema@.publication_status.awaiting_my_approval IS 'True when it contains the caller''s facility''s data and that facility has not approved it.';
+COMMENT ON COLUMN @extschema@.publication_status.published IS 'True while staff and every contributor approve it and each still shares the measure publicly.';
+
+CREATE VIEW @extschema@.public_weekly WITH (security_invoker = true, security_barrier = true) AS
+SELECT p.publication_id, p.title, co.code AS collaborative_code, m.code AS measure_code, m.name AS measure_name,
+       m.unit, c.week_start, c.facilities, c.numerator, c.denominator, c.y, c.suppressed, c.small_denominator
+FROM learning_network_internal.publication p
+JOIN learning_network_internal.publication_cell c ON c.publication_id = p.publication_id AND c.week_start IS NOT NULL
+JOIN learning_network_internal.measure m ON m.measure_id = p.measure_id
+JOIN learning_network_internal.collaborative co ON co.collaborative_id = m.collaborative_id
+WHERE p.live;
+COMMENT ON VIEW @extschema@.public_weekly IS
+  'Published results, one row per publication and week: pooled over the facilities that share the measure publicly and approved the publication, with counts from 1 to 10 (and anything they could be derived from) suppressed. The only figures the BI connection sees on its own.';
+COMMENT ON COLUMN @extschema@.public_weekly.publication_id IS 'Publication identifier.';
+COMMENT ON COLUMN @extschema@.public_weekly.title IS 'Title.';
+COMMENT ON COLUMN @extschema@.public_weekly.collaborative_code IS 'Collaborative code.';
+COMMENT ON COLUMN @extschema@.public_weekly.measure_code IS 'Measure code.';
+COMMENT ON COLUMN @extschema@.public_weekly.measure_name IS 'Measure name.';
+COMMENT ON COLUMN @extschema@.public_weekly.unit IS 'Unit of y.';
+COMMENT ON COLUMN @extschema@.public_weekly.week_start IS 'The week (Sunday).';
+COMMENT ON COLUMN @extschema@.public_weekly.facilities IS 'Facilities reporting that week.';
+COMMENT ON COLUMN @extschema@.public_weekly.numerator IS 'Pooled numerator; NULL when suppressed.';
+COMMENT ON COLUMN @extschema@.public_weekly.denominator IS 'Pooled denominator; NULL when suppressed.';
+COMMENT ON COLUMN @extschema@.public_weekly.y IS 'Pooled value (percentage, rate or count); NULL when suppressed.';
+COMMENT ON COLUMN @extschema@.public_weekly.suppressed IS 'True when figures are hidden by the small-cell rule.';
+COMMENT ON COLUMN @extschema@.public_weekly.small_denominator IS 'True when the denominator is too small to judge reliably (below 25 by default).';
+
+CREATE VIEW @extschema@.public_summary WITH (security_invoker = true, security_barrier = true) AS
+SELECT p.publication_id, p.title, co.code AS collaborative_code, m.code AS measure_code, m.name AS measure_name,
+       m.unit, p.first_week, p.last_week, c.facilities, c.numerator, c.denominator, c.y, c.suppressed,
+       c.small_denominator
+FROM learning_network_internal.publication p
+JOIN learning_network_internal.publication_cell c ON c.publication_id = p.publication_id AND c.week_start IS NULL
+JOIN learning_network_internal.measure m ON m.measure_id = p.measure_id
+JOIN learning_network_internal.collaborative co ON co.collaborative_id = m.collaborative_id
+WHERE p.live;
+COMMENT ON VIEW @extschema@.public_summary IS
+  'Published results, one row per publication: the period total, suppressed like public_weekly (and also when it would let a single hidden week be recovered).';
+COMMENT ON COLUMN @extschema@.public_summary.publication_id IS 'Publication identifier.';
+COMMENT ON COLUMN @extschema@.public_summary.title IS 'Title.';
+COMMENT ON COLUMN @extschema@.public_summary.collaborative_code IS 'Collaborative code.';
+COMMENT ON COLUMN @extschema@.public_summary.measure_code IS 'Measure code.';
+COMMENT ON COLUMN @extschema@.public_summary.measure_name IS 'Measure name.';
+COMMENT ON COLUMN @extschema@.public_summary.unit IS 'Unit of y.';
+COMMENT ON COLUMN @extschema@.public_summary.first_week IS 'First week covered.';
+COMMENT ON COLUMN @extschema@.public_summary.last_week IS 'Last week covered.';
+COMMENT ON COLUMN @extschema@.public_summary.facilities IS 'Facilities contributing.';
+COMMENT ON COLUMN @extschema@.public_summary.numerator IS 'Total numerator; NULL when suppressed.';
+COMMENT ON COLUMN @extschema@.public_summary.denominator IS 'Total denominator; NULL when suppressed.';
+COMMENT ON COLUMN @extschema@.public_summary.y IS 'Value over the period; NULL when suppressed.';
+COMMENT ON COLUMN @extschema@.public_summary.suppressed IS 'True when figures are hidden by the small-cell rule.';
+COMMENT ON COLUMN @extschema@.public_summary.small_denominator IS 'True when the denominator is too small to judge reliably.';
+
 -- data safety: user rows are dumped with the database; the catalogue rows
 -- installed here are not (CREATE EXTENSION re-creates them).
 
@@ -1294,6 +2101,11 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.measure_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.observation_history_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.phase_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.annotation_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.sharing', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.publication', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.publication_contributor', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.publication_cell', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.publication_id_seq', '');
 
 -- Dropping the extension (or spc, or the schema) would delete every team's
 -- data with it: refuse while observations exist, unless asked explicitly.
@@ -1486,6 +2298,17 @@ BEGIN
   JOIN (VALUES ('MAMMO_POS_PASS', 0.85), ('PROS_PIQUAL_PASS', 0.80), ('LCS_ELIG_RATE', 0.08),
                ('LCS_VOLUME', 100), ('RFU_APPROP', 0.85), ('RFU_COMPLETE', 0.70), ('RFU_OPEN_OVERDUE', 15))
     g(code, target) ON g.code = m.code;
+  -- what the demo facilities share: most with the network, two in each
+  -- collaborative publicly, one privately; one keeps a criterion to itself
+  INSERT INTO @extschema@.sharing (facility_id, tier, granted_by)
+  SELECT d.facility_id,
+         CASE (row_number() OVER (PARTITION BY d.collaborative_id ORDER BY d.facility_id)) % 10
+           WHEN 0 THEN 'private' WHEN 1 THEN 'public' WHEN 2 THEN 'public' ELSE 'network' END,
+         'demo'
+  FROM demo_project d;
+  INSERT INTO @extschema@.sharing (facility_id, measure_id, tier, granted_by)
+  SELECT d.facility_id, 4, 'private', 'demo'
+  FROM demo_project d WHERE d.collaborative_id = 2 ORDER BY d.facility_id OFFSET 3 LIMIT 1;
 
   RETURN QUERY
   SELECT 'cohort', count(*) FROM @extschema@.cohort
@@ -1495,8 +2318,154 @@ BEGIN
   UNION ALL SELECT 'observation_history', count(*) FROM @extschema@.observation_history
   UNION ALL SELECT 'phase', count(*) FROM @extschema@.phase
   UNION ALL SELECT 'annotation', count(*) FROM @extschema@.annotation
-  UNION ALL SELECT 'goal', count(*) FROM @extschema@.goal;
+  UNION ALL SELECT 'goal', count(*) FROM @extschema@.goal
+  UNION ALL SELECT 'sharing', count(*) FROM @extschema@.sharing;
 END $$;
 
 COMMENT ON FUNCTION @extschema@.load_demo(integer) IS
-  'Loads a demo network into an empty database: two cohorts per collaborative, 40 facilities, two and a half to three years of weekly data per project (mammography positioning rising from about 51 % to 86 % over the course), phases, PDSA annotations, goals, missing, corrected, excluded and deleted weeks. Deterministic for a given seed. Returns the row counts.';
+  'Loads a demo network into an empty database: two cohorts per collaborative, 40 facilities, two and a half to three years of weekly data per project (mammography positioning rising from about 51 % to 86 % over the course), phases, PDSA annotations, goals, sharing tiers (most facilities share with the network, two per collaborative publicly, one privately), missing, corrected, excluded and deleted weeks. Deterministic for a given seed. Returns the row counts.';
+
+-- The security audit: catalog checks in the spirit of Supabase's splinter
+-- lints.  A correct install returns no rows; the test suite fails otherwise.
+CREATE VIEW @extschema@.security_audit WITH (security_invoker = true, security_barrier = true) AS
+WITH clients AS (
+  -- the roles clients connect or act as: the three groups and every facility role
+  SELECT r.oid, r.rolname FROM pg_catalog.pg_roles r
+  WHERE r.rolname IN ('learning_network_member', 'learning_network_hub', 'learning_network_bi')
+     OR (r.oid IN (SELECT m.member FROM pg_catalog.pg_auth_members m
+                   WHERE m.roleid = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = 'learning_network_member')))
+), grantees AS (
+  SELECT c.oid, c.rolname FROM clients c
+  UNION ALL SELECT (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = 'learning_network_staff'), 'learning_network_staff'
+  UNION ALL SELECT 0, 'PUBLIC'
+), ours AS (
+  SELECT n.oid, n.nspname FROM pg_catalog.pg_namespace n
+  WHERE n.nspname IN ('learning_network', 'learning_network_internal')
+), relations AS (
+  SELECT c.oid, c.relkind, c.relowner, c.relrowsecurity, c.relforcerowsecurity, c.reloptions, c.relacl,
+         o.nspname, pg_catalog.format('%I.%I', o.nspname, c.relname) AS object
+  FROM pg_catalog.pg_class c JOIN ours o ON o.oid = c.relnamespace
+), functions AS (
+  SELECT p.oid, p.prosecdef, p.proconfig, p.proowner, p.proacl, o.nspname,
+         pg_catalog.format('%I.%I(%s)', o.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid))
+           AS object
+  FROM pg_catalog.pg_proc p JOIN ours o ON o.oid = p.pronamespace
+)
+SELECT 'table_without_rls' AS lint, r.object, 'row level security is not enabled and forced' AS detail
+FROM relations r WHERE r.relkind IN ('r', 'p') AND NOT (r.relrowsecurity AND r.relforcerowsecurity)
+UNION ALL
+SELECT 'rls_without_policy', r.object, 'row level security is on but no policy lets anything through'
+FROM relations r
+WHERE r.relkind IN ('r', 'p') AND r.relrowsecurity
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_policy p WHERE p.polrelid = r.oid)
+UNION ALL
+SELECT 'policy_without_rls', pg_catalog.format('%s on %s', p.polname, p.polrelid::regclass),
+       'the policy has no effect: row level security is off on its table'
+FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
+WHERE NOT c.relrowsecurity
+UNION ALL
+SELECT 'table_not_owned_by_owner_role', r.object,
+       pg_catalog.format('owned by %s, not learning_network_owner', r.relowner::regrole)
+FROM relations r WHERE r.relkind IN ('r', 'p', 'S') AND r.relowner <> (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = 'learning_network_owner')
+UNION ALL
+SELECT 'table_granted_to_client', r.object, pg_catalog.format('%s has %s', g.rolname, a.privilege_type)
+FROM relations r
+CROSS JOIN LATERAL pg_catalog.aclexplode(r.relacl) a
+JOIN grantees g ON g.oid = a.grantee
+WHERE r.relkind IN ('r', 'p', 'S')
+UNION ALL
+SELECT 'view_without_security_invoker', r.object, 'a client view must be security_invoker and security_barrier'
+FROM relations r
+WHERE r.relkind = 'v' AND r.nspname = 'learning_network'
+  AND NOT (coalesce(r.reloptions, '{}') @> ARRAY['security_invoker=true']
+           AND coalesce(r.reloptions, '{}') @> ARRAY['security_barrier=true'])
+UNION ALL
+SELECT 'internal_view_without_security_barrier', r.object, 'an owner-rights view must be a security barrier'
+FROM relations r
+WHERE r.relkind = 'v' AND r.nspname = 'learning_network_internal'
+  AND NOT coalesce(r.reloptions, '{}') @> ARRAY['security_barrier=true']
+UNION ALL
+SELECT 'internal_schema_usable_by_client', 'learning_network_internal',
+       pg_catalog.format('%s has USAGE', c.rolname)
+FROM clients c WHERE pg_catalog.has_schema_privilege(c.oid, 'learning_network_internal', 'USAGE')
+UNION ALL
+SELECT 'definer_without_search_path', f.object, 'SECURITY DEFINER without a fixed search_path'
+FROM functions f
+WHERE f.prosecdef AND NOT EXISTS (SELECT 1 FROM unnest(f.proconfig) s WHERE s LIKE 'search\_path=%')
+UNION ALL
+SELECT 'definer_executable_by_public', f.object, 'SECURITY DEFINER executable by PUBLIC'
+FROM functions f
+WHERE f.prosecdef
+  AND EXISTS (SELECT 1 FROM pg_catalog.aclexplode(coalesce(f.proacl, pg_catalog.acldefault('f', f.proowner))) a
+              WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE')
+UNION ALL
+SELECT 'materialized_view_reachable', pg_catalog.format('%s', c.oid::regclass),
+       pg_catalog.format('%s may read it: materialized views bypass row level security', g.rolname)
+FROM pg_catalog.pg_class c
+CROSS JOIN grantees g
+WHERE c.relkind = 'm' AND g.oid <> 0
+  AND pg_catalog.has_table_privilege(g.oid, c.oid, 'SELECT')
+  AND pg_catalog.has_schema_privilege(g.oid, c.relnamespace, 'USAGE')
+UNION ALL
+SELECT 'client_role_bypasses_rls', r.rolname::text,
+       'a client role (or one that can act as it) is superuser or has BYPASSRLS'
+FROM pg_catalog.pg_roles r
+WHERE (r.rolsuper OR r.rolbypassrls)
+  AND EXISTS (SELECT 1 FROM clients c WHERE c.oid = r.oid
+                 OR c.oid IN (SELECT m.roleid FROM pg_catalog.pg_auth_members m WHERE m.member = r.oid));
+COMMENT ON VIEW @extschema@.security_audit IS
+  'Security lints, modelled on Supabase''s splinter: tables without forced row level security or without policies, policies on tables without it, tables not owned by learning_network_owner or granted to a client role, client views that are not security_invoker and security_barrier, a client role that can use learning_network_internal, SECURITY DEFINER functions without a fixed search_path or executable by PUBLIC, materialized views a client role can read, and client roles that bypass row level security. Empty on a correct install.';
+COMMENT ON COLUMN @extschema@.security_audit.lint IS 'Which check failed.';
+COMMENT ON COLUMN @extschema@.security_audit.object IS 'The object at fault.';
+COMMENT ON COLUMN @extschema@.security_audit.detail IS 'What is wrong.';
+
+-- privileges: clients reach the client views and functions of @extschema@,
+-- nothing else
+
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA @extschema@ FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA learning_network_internal FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.acting_role(), @extschema@.week_start(date), @extschema@.weeks(date, date)
+  TO PUBLIC;
+
+GRANT USAGE ON SCHEMA @extschema@
+  TO learning_network_member, learning_network_hub, learning_network_bi, learning_network_staff;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA learning_network_internal
+  TO learning_network_member, learning_network_hub, learning_network_bi, learning_network_staff, learning_network_owner;
+GRANT SELECT ON ALL TABLES IN SCHEMA learning_network_internal
+  TO learning_network_member, learning_network_hub, learning_network_bi, learning_network_staff;
+
+GRANT SELECT ON @extschema@.measures, @extschema@.projects, @extschema@.chart_points, @extschema@.series_status, @extschema@.network_weekly,
+                @extschema@.facility_comparison, @extschema@.data_completeness, @extschema@.sharing_status,
+                @extschema@.publication_status, @extschema@.public_weekly, @extschema@.public_summary
+  TO learning_network_member, learning_network_hub, learning_network_bi, learning_network_staff;
+GRANT SELECT ON @extschema@.security_audit TO learning_network_staff;
+
+GRANT EXECUTE ON FUNCTION
+    @extschema@.chart_svg(integer, integer, date, date), @extschema@.chart_json(integer, integer, date, date),
+    @extschema@.element_pareto(integer, integer, date, date),
+    @extschema@.record_week(integer, integer, date, bigint, double precision, double precision, boolean, text, integer),
+    @extschema@.delete_week(integer, integer, date, integer),
+    @extschema@.set_phase(integer, date, text, integer, integer, text), @extschema@.move_phase(integer, date),
+    @extschema@.delete_phase(integer), @extschema@.add_annotation(integer, date, text, text, integer),
+    @extschema@.edit_annotation(integer, text), @extschema@.remove_annotation(integer),
+    @extschema@.set_goal(integer, integer, double precision, date), @extschema@.import_csv(integer, text),
+    @extschema@.set_sharing(text, integer, integer), @extschema@.approve_publication(integer, boolean)
+  TO learning_network_member, learning_network_hub, learning_network_staff;
+GRANT EXECUTE ON FUNCTION @extschema@.create_facility_role(integer),
+    @extschema@.prepare_publication(text, integer, date, date, integer, integer, integer)
+  TO learning_network_staff;
+
+-- the write functions run as the owner, so the policies see the acting role
+ALTER FUNCTION @extschema@.record_week(integer, integer, date, bigint, double precision, double precision, boolean, text, integer) OWNER TO learning_network_owner;
+ALTER FUNCTION @extschema@.delete_week(integer, integer, date, integer) OWNER TO learning_network_owner;
+ALTER FUNCTION @extschema@.set_phase(integer, date, text, integer, integer, text) OWNER TO learning_network_owner;
+ALTER FUNCTION @extschema@.move_phase(integer, date) OWNER TO learning_network_owner;
+ALTER FUNCTION @extschema@.delete_phase(integer) OWNER TO learning_network_owner;
+ALTER FUNCTION @extschema@.add_annotation(integer, date, text, text, integer) OWNER TO learning_network_owner;
+ALTER FUNCTION @extschema@.edit_annotation(integer, text) OWNER TO learning_network_owner;
+ALTER FUNCTION @extschema@.remove_annotation(integer) OWNER TO learning_network_owner;
+ALTER FUNCTION @extschema@.set_goal(integer, integer, double precision, date) OWNER TO learning_network_owner;
+ALTER FUNCTION @extschema@.import_csv(integer, text) OWNER TO learning_network_owner;
+ALTER FUNCTION @extschema@.set_sharing(text, integer, integer) OWNER TO learning_network_owner;
+ALTER FUNCTION @extschema@.prepare_publication(text, integer, date, date, integer, integer, integer) OWNER TO learning_network_owner;
+ALTER FUNCTION @extschema@.approve_publication(integer, boolean) OWNER TO learning_network_owner;

@@ -35,6 +35,22 @@ FROM (SELECT c.relname,
 SQL
 }
 
+# The access model as the catalog holds it: policies, privileges, owners,
+# the security audit's row count.
+access_model() {
+	q "$1" <<'SQL'
+SELECT md5(string_agg(x, '|' ORDER BY x)) || ' audit rows: ' || (SELECT count(*) FROM learning_network.security_audit)
+FROM (SELECT format('%s %s %s %s %s', polrelid::regclass, polname, polcmd,
+                    pg_get_expr(polqual, polrelid), pg_get_expr(polwithcheck, polrelid)) AS x FROM pg_policy
+      UNION ALL
+      SELECT format('%s %s %s %s %s', c.oid::regclass, c.relowner::regrole, c.relacl, c.relrowsecurity, c.relforcerowsecurity)
+      FROM pg_class c WHERE c.relnamespace IN ('learning_network'::regnamespace, 'learning_network_internal'::regnamespace)
+      UNION ALL
+      SELECT format('%s %s %s', p.oid::regprocedure, p.proowner::regrole, p.proacl)
+      FROM pg_proc p WHERE p.pronamespace IN ('learning_network'::regnamespace, 'learning_network_internal'::regnamespace)) s;
+SQL
+}
+
 # The demo's numbers (not its timestamps) for the determinism check.
 demo_numbers() {
 	q "$1" -c "SELECT md5(string_agg(concat_ws(',', f.pseudonym, o.measure_id, o.week_start, o.numerator, o.denominator, o.excluded, o.version), '|' ORDER BY f.pseudonym, o.measure_id, o.week_start)) FROM learning_network.observation o JOIN learning_network.facility f USING (facility_id)"
@@ -47,6 +63,8 @@ q rt_a >/dev/null <<'SQL'
 INSERT INTO learning_network.collaborative (collaborative_id, code, name) VALUES (10, 'HEALTH_EQUITY', 'Mammography Health Equity');
 INSERT INTO learning_network.measure (collaborative_id, code, name, numerator_definition, denominator_definition, kind, chart, improvement, unit, multiplier)
   VALUES (10, 'EQUITY_SCREEN', 'Screening of the underserved population', 'Screens', 'Eligible', 'proportion', 'p', 'up', '%', 100);
+SELECT learning_network.create_facility_role(1);
+SELECT learning_network.set_sharing('network', facility_id => 1);
 SQL
 fresh_db rt_b
 q rt_b -c "CREATE EXTENSION learning_network CASCADE" -c "SELECT count(*) FROM learning_network.load_demo()" >/dev/null
@@ -74,6 +92,8 @@ check "the restored database works: a new week gets the next history id" \
 fresh_db rt_plain
 pg_dump -d rt_a | q rt_plain >/dev/null
 check "pg_dump | psql keeps every row of every table and every sequence" "$(checksums rt_plain)" "$before"
+check "pg_dump / pg_restore and pg_dump | psql keep the access model (policies, owners, privileges), audit empty" \
+	"$(access_model rt_restored) / $(access_model rt_plain)" "$(access_model rt_a) / $(access_model rt_a)"
 rm -f "$dump"
 
 # Upgrade paths: every earlier install script of each extension, updated to

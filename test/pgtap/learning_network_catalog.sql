@@ -9,9 +9,11 @@ SELECT plan(19);
 
 SELECT has_extension('learning_network');
 SELECT tables_are('learning_network', ARRAY['collaborative', 'cohort', 'facility', 'project', 'measure',
-  'observation', 'observation_history', 'phase', 'annotation', 'goal']);
-SELECT views_are('learning_network', ARRAY['chart_points', 'series_status', 'network_weekly',
-  'facility_comparison', 'data_completeness']);
+  'observation', 'observation_history', 'phase', 'annotation', 'goal', 'sharing', 'publication',
+  'publication_contributor', 'publication_cell']);
+SELECT views_are('learning_network', ARRAY['measures', 'projects', 'chart_points', 'series_status', 'network_weekly',
+  'facility_comparison', 'data_completeness', 'sharing_status', 'publication_status', 'public_weekly',
+  'public_summary', 'security_audit']);
 SELECT materialized_views_are('learning_network', ARRAY[]::name[], 'no materialized view');
 SELECT col_is_pk('learning_network', 'observation', ARRAY['facility_id', 'project_id', 'measure_id', 'week_start'],
   'observation is keyed by facility, project, measure and week');
@@ -36,8 +38,8 @@ SELECT is_empty($$
   'every fact table has facility_id in its primary key');
 -- pg_dump keeps the data: every table and sequence is configuration.
 SELECT is(
-  (SELECT array_length(extconfig, 1) FROM pg_extension WHERE extname = 'learning_network'), 17,
-  'ten tables and seven sequences are dumped with the database');
+  (SELECT array_length(extconfig, 1) FROM pg_extension WHERE extname = 'learning_network'), 22,
+  'fourteen tables and eight sequences are dumped with the database');
 SELECT is(
   (SELECT count(*)::int FROM pg_extension e, unnest(e.extconfig) WITH ORDINALITY t(oid, i)
    JOIN unnest(e.extcondition) WITH ORDINALITY w(cond, j) ON i = j

@@ -1,13 +1,16 @@
 -- A HUB session through the functions only: record weeks, a conflicting
 -- correction rejected, a retry accepted, a CSV import with bad lines rejected
 -- as a whole with a line-by-line report, a good import, a phase and an
--- annotation - then the JSON and SVG reflect every step.
+-- annotation - then the JSON and SVG reflect every step.  It runs as the
+-- facility's role, as the HUB does after SET ROLE.
 SET extra_float_digits = 0;
 BEGIN;
 INSERT INTO learning_network.facility (name, pseudonym) VALUES ('Session Clinic', 'F-SESSN1');
 INSERT INTO learning_network.project (facility_id, collaborative_id, title, started_on)
 SELECT facility_id, 2, 'Session project', '2025-01-05' FROM learning_network.facility WHERE pseudonym = 'F-SESSN1'
 RETURNING project_id AS p \gset
+SELECT learning_network.create_facility_role(facility_id) AS facility_role
+FROM learning_network.facility WHERE pseudonym = 'F-SESSN1' \gset
 
 CREATE FUNCTION pg_temp.error_of(query text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE col text;
@@ -18,6 +21,9 @@ EXCEPTION WHEN OTHERS THEN
   GET STACKED DIAGNOSTICS col = COLUMN_NAME;
   RETURN SQLSTATE || coalesce(' [' || nullif(col, '') || ']', '') || ': ' || regexp_replace(SQLERRM, ' at [0-9-]+T[0-9:]+Z', ' at <time>');
 END $$;
+
+SET ROLE :"facility_role";
+SELECT learning_network.acting_role() = :'facility_role' AS acting_as_the_facility;
 
 -- Record three weeks; the same call twice is a no-op returning the version.
 SELECT learning_network.record_week(:p, 1, '2025-01-05', 30, 45) AS v1;
@@ -50,7 +56,7 @@ SELECT * FROM learning_network.import_csv(:p,
 2025-02-10,30,45,,
 not a date,1,2,,
 2025-02-16,32,48,44,48');
-SELECT count(*) AS weeks_after_rejected_import FROM learning_network.observation WHERE project_id = :p;
+SELECT count(*) FILTER (WHERE reported) AS weeks_after_rejected_import FROM learning_network.chart_points WHERE project_id = :p;
 -- Corrected, it imports whole.
 SELECT status, count(*) FROM learning_network.import_csv(:p,
 'week,MAMMO_POS_PASS_num,MAMMO_POS_PASS_den,MAMMO_POS_EL_PNL_num,MAMMO_POS_EL_PNL_den
@@ -85,8 +91,12 @@ SELECT xml_is_well_formed_document(svg) AS svg_well_formed,
        svg LIKE '%After the checklist%' AS svg_phase, svg LIKE '%PDSA 1: positioning checklist%' AS svg_annotation,
        svg LIKE '%class="goal"%' AS svg_goal
 FROM (SELECT learning_network.chart_svg(:p, 1) AS svg) s;
--- The history holds every change: inserts, the corrections, the deletion.
-SELECT week_start, string_agg(operation || ':' || numerator, ' ' ORDER BY history_id) AS changes
+-- The history holds every change: inserts, the corrections, the deletion,
+-- each stamped with the facility's role (read as the superuser: the base
+-- tables are not granted to any client).
+RESET ROLE;
+SELECT week_start, string_agg(operation || ':' || numerator, ' ' ORDER BY history_id) AS changes,
+       bool_and(changed_by = :'facility_role') AS stamped_with_the_facility_role
 FROM learning_network.observation_history WHERE project_id = :p AND measure_id = 1
 GROUP BY week_start ORDER BY week_start;
 ROLLBACK;
