@@ -545,54 +545,59 @@ COMMENT ON COLUMN @extschema@.publication_cell.small_denominator IS 'True when t
 --
 -- Who may see a row is decided here and nowhere else.  The helpers run as
 -- the installing superuser (SECURITY DEFINER), so they read the sharing
--- tables without being filtered by the policies that call them; they take no
--- arguments, only the acting role, and clients cannot name them (no USAGE on
--- learning_network_internal).  Policies call them through scalar subqueries,
--- so each runs once per query, not once per row.
+-- tables without being filtered by the policies that call them; clients
+-- cannot name them (no USAGE on learning_network_internal).  Policies call
+-- them through scalar subqueries, so each runs once per query, not once per
+-- row; they are PL/pgSQL so their plans are kept for the session.
 
 CREATE FUNCTION learning_network_internal.caller_facility() RETURNS integer
-LANGUAGE sql STABLE PARALLEL RESTRICTED SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-RETURN (SELECT f.facility_id FROM @extschema@.facility f WHERE f.role_name = @extschema@.acting_role());
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN (SELECT f.facility_id FROM @extschema@.facility f WHERE f.role_name = @extschema@.acting_role());
+END $$;
 COMMENT ON FUNCTION learning_network_internal.caller_facility() IS
   'The facility the acting role acts for (its facility role), or NULL.';
 
 CREATE FUNCTION learning_network_internal.caller_is_staff() RETURNS boolean
 LANGUAGE sql STABLE PARALLEL RESTRICTED
-SET search_path = pg_catalog, pg_temp
 RETURN pg_catalog.pg_has_role(@extschema@.acting_role(), 'learning_network_staff', 'MEMBER');
 COMMENT ON FUNCTION learning_network_internal.caller_is_staff() IS
   'True when the acting role is network staff (a member of learning_network_staff).';
 
 CREATE FUNCTION learning_network_internal.effective_tier(facility_id integer, measure_id integer) RETURNS text
-LANGUAGE sql STABLE PARALLEL RESTRICTED SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-RETURN coalesce((SELECT s.tier FROM @extschema@.sharing s
-                 WHERE s.facility_id = effective_tier.facility_id
-                   AND (s.measure_id = effective_tier.measure_id OR s.measure_id IS NULL)
-                 ORDER BY s.measure_id NULLS LAST LIMIT 1), 'private');
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN coalesce((SELECT s.tier FROM @extschema@.sharing s
+                   WHERE s.facility_id = effective_tier.facility_id
+                     AND (s.measure_id = effective_tier.measure_id OR s.measure_id IS NULL)
+                   ORDER BY s.measure_id NULLS LAST LIMIT 1), 'private');
+END $$;
 COMMENT ON FUNCTION learning_network_internal.effective_tier(integer, integer) IS
   'The tier a facility shares a measure at: its setting for the measure, else its default, else private.';
 
 CREATE FUNCTION learning_network_internal.caller_network_series()
 RETURNS TABLE (facility_id integer, measure_id integer)
-LANGUAGE sql STABLE PARALLEL RESTRICTED SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER ROWS 50
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN QUERY
   SELECT DISTINCT p.facility_id, m.measure_id
   FROM @extschema@.project mine
   JOIN @extschema@.project p ON p.collaborative_id = mine.collaborative_id AND p.facility_id <> mine.facility_id
   JOIN @extschema@.measure m ON m.collaborative_id = p.collaborative_id
   WHERE mine.facility_id = learning_network_internal.caller_facility()
     AND learning_network_internal.effective_tier(p.facility_id, m.measure_id) IN ('network', 'public');
-END;
+END $$;
 COMMENT ON FUNCTION learning_network_internal.caller_network_series() IS
   'The series (facility, measure) of other facilities that the acting facility sees at the network tier: facilities with a project in one of its collaboratives, sharing the measure with the network or publicly.';
 
 CREATE FUNCTION learning_network_internal.live_publications() RETURNS SETOF integer
-LANGUAGE sql STABLE PARALLEL RESTRICTED SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER ROWS 10
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN QUERY
   SELECT pb.publication_id FROM @extschema@.publication pb
   WHERE pb.approved_at IS NOT NULL
     AND EXISTS (SELECT 1 FROM @extschema@.publication_contributor c WHERE c.publication_id = pb.publication_id)
@@ -601,23 +606,23 @@ BEGIN ATOMIC
       WHERE c.publication_id = pb.publication_id
         AND (c.approved_at IS NULL
              OR learning_network_internal.effective_tier(c.facility_id, pb.measure_id) <> 'public'));
-END;
+END $$;
 COMMENT ON FUNCTION learning_network_internal.live_publications() IS
   'Publications approved by staff and by every contributing facility, each of which still shares the measure publicly.';
 
 CREATE FUNCTION learning_network_internal.caller_publications() RETURNS SETOF integer
-LANGUAGE sql STABLE PARALLEL RESTRICTED SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER ROWS 10
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN QUERY
   SELECT c.publication_id FROM @extschema@.publication_contributor c
   WHERE c.facility_id = learning_network_internal.caller_facility();
-END;
+END $$;
 COMMENT ON FUNCTION learning_network_internal.caller_publications() IS
   'Publications containing the acting facility''s data (it sees them to approve them).';
 
 CREATE FUNCTION learning_network_internal.may_write(facility_id integer) RETURNS boolean
 LANGUAGE sql STABLE PARALLEL RESTRICTED
-SET search_path = pg_catalog, pg_temp
 RETURN coalesce(facility_id = learning_network_internal.caller_facility(), false)
        OR learning_network_internal.caller_is_staff();
 COMMENT ON FUNCTION learning_network_internal.may_write(integer) IS
@@ -1357,9 +1362,11 @@ CREATE FUNCTION @extschema@.chart_svg(project_id integer, measure_id integer,
                                       from_week date DEFAULT NULL, to_week date DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp AS $$
+SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 BEGIN
-  -- PL/pgSQL keeps this plan for the session; an SQL function would plan it on every call
+  -- PL/pgSQL keeps this plan for the session; an SQL function would plan it
+  -- on every call.  One series never repays JIT compilation (tens of ms),
+  -- which a generous estimate on a big network could otherwise trigger.
   RETURN (
     SELECT spc.chart_svg(cp.week_start,
                          ROW(cp.y, cp.cl, cp.lcl, cp.ucl, cp.sigma, cp.signal,
@@ -1379,7 +1386,7 @@ CREATE FUNCTION @extschema@.chart_json(project_id integer, measure_id integer,
                                        from_week date DEFAULT NULL, to_week date DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp AS $$
+SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 BEGIN
   RETURN (
   WITH points AS (
@@ -1432,7 +1439,7 @@ CREATE FUNCTION @extschema@.element_pareto(project_id integer, measure_id intege
 RETURNS TABLE (element_measure_id integer, code text, name text, failures bigint, audited bigint,
                failure_share double precision, cumulative_share double precision)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp AS $$
+SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 BEGIN
   RETURN QUERY
   WITH failures AS (
