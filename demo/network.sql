@@ -57,3 +57,34 @@ SELECT facility_code, numerator || '/' || round(denominator) AS passed, round(y:
 FROM learning_network.facility_comparison
 WHERE measure_code = 'MAMMO_POS_PASS' AND window_weeks = 26
 ORDER BY facility_code;
+
+\echo
+\echo 'Who sees what: the same query as two facilities of Mammography Positioning, and as the BI connection alone'
+SELECT count(*) AS roles_made FROM (
+  SELECT learning_network.create_facility_role(p.facility_id)
+  FROM learning_network.project p WHERE p.collaborative_id = 2) r;
+SELECT p.facility_id AS first_mammo_facility FROM learning_network.project p
+WHERE p.collaborative_id = 2 ORDER BY p.facility_id LIMIT 1 \gset
+SELECT p.facility_id AS private_mammo_facility FROM learning_network.project p
+JOIN learning_network.sharing s ON s.facility_id = p.facility_id AND s.measure_id IS NULL AND s.tier = 'private'
+WHERE p.collaborative_id = 2 \gset
+SET ROLE learning_network_facility_:first_mammo_facility;
+\echo 'As the first mammography facility: its own series with its name, its peers under pseudonyms (one keeps its data private)'
+SELECT facility_code, coalesce(facility_name, '(pseudonym only)') AS shown_as,
+       count(DISTINCT measure_code) AS measures, count(*) FILTER (WHERE reported) AS weeks
+FROM learning_network.chart_points GROUP BY facility_code, facility_name
+ORDER BY facility_name IS NULL, facility_code;
+RESET ROLE;
+SET ROLE learning_network_facility_:private_mammo_facility;
+\echo 'As the facility that keeps its data private: it still sees the peers that share'
+SELECT count(DISTINCT facility_code) AS facilities_seen,
+       count(DISTINCT facility_code) FILTER (WHERE facility_name IS NOT NULL) AS with_name
+FROM learning_network.chart_points;
+RESET ROLE;
+SET ROLE learning_network_bi;
+\echo 'As the BI connection on its own: no facility series at all (the public tier only)'
+SELECT (SELECT count(*) FROM learning_network.chart_points) AS chart_rows,
+       (SELECT count(*) FROM learning_network.measures) AS catalogue_rows;
+RESET ROLE;
+\echo 'The security audit (empty on a correct install):'
+SELECT count(*) AS problems FROM learning_network.security_audit;
