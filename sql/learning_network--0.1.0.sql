@@ -866,6 +866,8 @@ BEGIN
   FOR v IN SELECT c.relname FROM pg_catalog.pg_class c
            WHERE c.relnamespace = 'learning_network_internal'::regnamespace AND c.relkind = 'v' LOOP
     EXECUTE pg_catalog.format('ALTER VIEW learning_network_internal.%I OWNER TO learning_network_owner', v);
+    EXECUTE pg_catalog.format('COMMENT ON VIEW learning_network_internal.%I IS %L', v,
+      'Owner-rights view for the client views: the rows of the base table that its policies show the acting role, with names, titles, notes and authors only for its own facility (or staff).');
   END LOOP;
 END $owner$;
 
