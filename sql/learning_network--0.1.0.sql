@@ -541,6 +541,42 @@ COMMENT ON COLUMN @extschema@.publication_cell.y IS 'numerator / denominator tim
 COMMENT ON COLUMN @extschema@.publication_cell.suppressed IS 'True when a figure is hidden: a count (or its complement) from 1 to min_cell - 1, or one that such a count could be derived from.';
 COMMENT ON COLUMN @extschema@.publication_cell.small_denominator IS 'True when the denominator is below min_denominator: too small to judge reliably.';
 
+-- The chart cache: a one-chart request is served from here when nothing in
+-- its project changed since the chart was drawn.  Freshness is judged by
+-- transaction visibility, not by counters: every writing transaction leaves
+-- one chart_change row per project it touched, and a cached chart is stale
+-- as soon as a committed change is not visible in the snapshot it was drawn
+-- from, whatever order the changes committed in.  Neither table is dumped.
+CREATE TABLE @extschema@.chart_change (
+  facility_id integer NOT NULL,
+  project_id integer NOT NULL,
+  xact xid8 NOT NULL,
+  PRIMARY KEY (facility_id, project_id, xact)
+);
+COMMENT ON TABLE @extschema@.chart_change IS 'Which transactions changed a project''s charts (its weeks, phases, annotations, goals, names): one row per project and writing transaction. Judges chart_cache rows stale.';
+COMMENT ON COLUMN @extschema@.chart_change.facility_id IS 'The facility.';
+COMMENT ON COLUMN @extschema@.chart_change.project_id IS 'The project.';
+COMMENT ON COLUMN @extschema@.chart_change.xact IS 'The writing transaction.';
+
+CREATE TABLE @extschema@.chart_cache (
+  facility_id integer NOT NULL,
+  project_id integer NOT NULL,
+  measure_id integer NOT NULL,
+  variant text NOT NULL CHECK (variant IN ('own', 'network')),
+  drawn_in pg_snapshot NOT NULL,
+  chart_json jsonb,
+  chart_svg text,
+  PRIMARY KEY (facility_id, project_id, measure_id, variant)
+);
+COMMENT ON TABLE @extschema@.chart_cache IS 'Charts of whole series as chart_json and chart_svg return them: the own variant (names, annotations) for the facility and staff, the network variant for its peers.';
+COMMENT ON COLUMN @extschema@.chart_cache.facility_id IS 'The facility.';
+COMMENT ON COLUMN @extschema@.chart_cache.project_id IS 'The project.';
+COMMENT ON COLUMN @extschema@.chart_cache.measure_id IS 'The measure.';
+COMMENT ON COLUMN @extschema@.chart_cache.variant IS 'own (as the facility and staff see it) or network (as its peers see it).';
+COMMENT ON COLUMN @extschema@.chart_cache.drawn_in IS 'The snapshot the chart was drawn from.';
+COMMENT ON COLUMN @extschema@.chart_cache.chart_json IS 'The chart as learning_network.chart_json returns it.';
+COMMENT ON COLUMN @extschema@.chart_cache.chart_svg IS 'The chart as learning_network.chart_svg returns it.';
+
 -- access: row-level security on every table
 --
 -- Who may see a row is decided here and nowhere else.  The helpers run as
@@ -660,6 +696,8 @@ ALTER TABLE @extschema@.sharing OWNER TO learning_network_owner;
 ALTER TABLE @extschema@.publication OWNER TO learning_network_owner;
 ALTER TABLE @extschema@.publication_contributor OWNER TO learning_network_owner;
 ALTER TABLE @extschema@.publication_cell OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.chart_change OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.chart_cache OWNER TO learning_network_owner;
 GRANT USAGE ON SCHEMA @extschema@, learning_network_internal TO learning_network_owner;
 
 DO $rls$
@@ -668,7 +706,7 @@ DECLARE
 BEGIN
   FOREACH t IN ARRAY ARRAY['collaborative', 'cohort', 'facility', 'project', 'measure', 'observation',
                            'observation_history', 'phase', 'annotation', 'goal', 'sharing', 'publication',
-                           'publication_contributor', 'publication_cell'] LOOP
+                           'publication_contributor', 'publication_cell', 'chart_change', 'chart_cache'] LOOP
     EXECUTE pg_catalog.format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY',
                               '@extschema@', t);
   END LOOP;
@@ -783,6 +821,76 @@ CREATE POLICY publication_cell_read ON @extschema@.publication_cell FOR SELECT U
   OR publication_id IN (SELECT learning_network_internal.caller_publications()));
 CREATE POLICY publication_cell_insert ON @extschema@.publication_cell FOR INSERT
   WITH CHECK (learning_network_internal.caller_is_staff());
+
+-- the cache: each variant to whom it shows (own: the facility itself and staff,
+-- as may_write says); written only by the owner's
+-- chart functions, which draw what the acting role sees
+CREATE POLICY chart_change_read ON @extschema@.chart_change FOR SELECT USING (
+  facility_id = (SELECT learning_network_internal.caller_facility())
+  OR (SELECT learning_network_internal.caller_is_staff())
+  OR facility_id IN (SELECT s.facility_id FROM learning_network_internal.caller_network_series() s));
+CREATE POLICY chart_change_insert ON @extschema@.chart_change FOR INSERT
+  WITH CHECK (learning_network_internal.may_write(facility_id));
+CREATE POLICY chart_cache_read ON @extschema@.chart_cache FOR SELECT USING (
+  facility_id = (SELECT learning_network_internal.caller_facility())
+  OR (SELECT learning_network_internal.caller_is_staff())
+  OR (variant = 'network'
+      AND (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
+                                        FROM learning_network_internal.caller_network_series() s)));
+CREATE POLICY chart_cache_insert ON @extschema@.chart_cache FOR INSERT
+  WITH CHECK (current_user = 'learning_network_owner'
+              AND (variant = 'network' OR learning_network_internal.may_write(facility_id)));
+CREATE POLICY chart_cache_update ON @extschema@.chart_cache FOR UPDATE
+  USING (current_user = 'learning_network_owner')
+  WITH CHECK (current_user = 'learning_network_owner'
+              AND (variant = 'network' OR learning_network_internal.may_write(facility_id)));
+
+-- what makes a cached chart stale
+CREATE FUNCTION @extschema@.note_chart_change() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  r record;
+BEGIN
+  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+  INSERT INTO @extschema@.chart_change (facility_id, project_id, xact)
+  VALUES (r.facility_id, r.project_id, pg_current_xact_id())
+  ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION @extschema@.note_chart_change() IS 'Trigger: records that the writing transaction changed the charts of a project (chart_change).';
+CREATE TRIGGER observation_chart_change AFTER INSERT OR UPDATE OR DELETE ON @extschema@.observation
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.note_chart_change();
+CREATE TRIGGER phase_chart_change AFTER INSERT OR UPDATE OR DELETE ON @extschema@.phase
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.note_chart_change();
+CREATE TRIGGER annotation_chart_change AFTER INSERT OR UPDATE OR DELETE ON @extschema@.annotation
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.note_chart_change();
+CREATE TRIGGER goal_chart_change AFTER INSERT OR UPDATE OR DELETE ON @extschema@.goal
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.note_chart_change();
+CREATE TRIGGER project_chart_change AFTER UPDATE ON @extschema@.project
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.note_chart_change();
+
+-- a facility's name or a measure's definition is on every chart of it
+CREATE FUNCTION @extschema@.note_catalog_change() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF TG_TABLE_NAME = 'facility' THEN
+    INSERT INTO @extschema@.chart_change (facility_id, project_id, xact)
+    SELECT p.facility_id, p.project_id, pg_current_xact_id() FROM @extschema@.project p
+    WHERE p.facility_id = OLD.facility_id
+    ON CONFLICT DO NOTHING;
+  ELSE
+    INSERT INTO @extschema@.chart_change (facility_id, project_id, xact)
+    SELECT p.facility_id, p.project_id, pg_current_xact_id() FROM @extschema@.project p
+    WHERE p.collaborative_id IN (OLD.collaborative_id, NEW.collaborative_id)
+    ON CONFLICT DO NOTHING;
+  END IF;
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION @extschema@.note_catalog_change() IS 'Trigger: a changed facility or measure changes the charts of every project that shows it (chart_change).';
+CREATE TRIGGER facility_chart_change AFTER UPDATE ON @extschema@.facility
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.note_catalog_change();
+CREATE TRIGGER measure_chart_change AFTER UPDATE ON @extschema@.measure
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.note_catalog_change();
 
 CREATE FUNCTION learning_network_internal.count_approvals(publication_id integer,
                                                           OUT contributors integer, OUT approvals integer)
@@ -1357,10 +1465,11 @@ COMMENT ON COLUMN @extschema@.data_completeness.corrections IS 'Corrections of a
 COMMENT ON COLUMN @extschema@.data_completeness.deletions IS 'Weeks deleted.';
 COMMENT ON COLUMN @extschema@.data_completeness.last_entered_on IS 'Date of the latest entry or correction.';
 
--- charts for the HUB and any client: security invoker, so a caller sees through
--- them exactly what the views show it
+-- charts for the HUB and any client.  The renderers read chart_points as the
+-- acting role, so a chart shows exactly what the views show that role; the
+-- public chart_svg / chart_json serve them from chart_cache.
 
-CREATE FUNCTION @extschema@.chart_svg(project_id integer, measure_id integer,
+CREATE FUNCTION learning_network_internal.render_chart_svg(project_id integer, measure_id integer,
                                       from_week date DEFAULT NULL, to_week date DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -1376,15 +1485,15 @@ BEGIN
                          cp.phase_label, cp.annotation, cp.goal,
                          coalesce(cp.facility_name, cp.facility_code) || ': ' || cp.measure_name || ' (' || cp.unit || ')')
     FROM @extschema@.chart_points cp
-    WHERE cp.project_id = chart_svg.project_id AND cp.measure_id = chart_svg.measure_id
-      AND (chart_svg.from_week IS NULL OR cp.week_start >= chart_svg.from_week)
-      AND (chart_svg.to_week IS NULL OR cp.week_start <= chart_svg.to_week));
+    WHERE cp.project_id = render_chart_svg.project_id AND cp.measure_id = render_chart_svg.measure_id
+      AND (render_chart_svg.from_week IS NULL OR cp.week_start >= render_chart_svg.from_week)
+      AND (render_chart_svg.to_week IS NULL OR cp.week_start <= render_chart_svg.to_week));
 END $$;
 
-COMMENT ON FUNCTION @extschema@.chart_svg(integer, integer, date, date) IS
-  'The control chart of one project''s measure as a standalone SVG document (phases, limits, zones, signals, goal, annotations), optionally for a period; NULL when there are no weeks.';
+COMMENT ON FUNCTION learning_network_internal.render_chart_svg(integer, integer, date, date) IS
+  'Draws the control chart of one project''s measure as a standalone SVG document (phases, limits, zones, signals, goal, annotations), optionally for a period; NULL when there are no weeks.';
 
-CREATE FUNCTION @extschema@.chart_json(project_id integer, measure_id integer,
+CREATE FUNCTION learning_network_internal.render_chart_json(project_id integer, measure_id integer,
                                        from_week date DEFAULT NULL, to_week date DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -1394,23 +1503,25 @@ BEGIN
   WITH points AS (
     SELECT cp.*
     FROM @extschema@.chart_points cp
-    WHERE cp.project_id = chart_json.project_id AND cp.measure_id = chart_json.measure_id
-      AND (chart_json.from_week IS NULL OR cp.week_start >= chart_json.from_week)
-      AND (chart_json.to_week IS NULL OR cp.week_start <= chart_json.to_week)
+    WHERE cp.project_id = render_chart_json.project_id AND cp.measure_id = render_chart_json.measure_id
+      AND (render_chart_json.from_week IS NULL OR cp.week_start >= render_chart_json.from_week)
+      AND (render_chart_json.to_week IS NULL OR cp.week_start <= render_chart_json.to_week)
   ), phases AS (
     SELECT phase_start, min(phase_label) AS label, min(week_start) AS first_week, max(week_start) AS last_week,
-           count(*) FILTER (WHERE reported) AS weeks, min(cl) AS cl, avg(lcl) AS avg_lcl, avg(ucl) AS avg_ucl,
+           count(*) FILTER (WHERE reported) AS weeks, min(cl) AS cl,
+           -- summed in week order: the same chart gives the same bits on every plan
+           avg(lcl ORDER BY week_start) AS avg_lcl, avg(ucl ORDER BY week_start) AS avg_ucl,
            count(*) FILTER (WHERE signal) AS signals
     FROM points GROUP BY phase_start
   )
   SELECT CASE WHEN count(*) > 0 THEN jsonb_build_object(
-    'project_id', chart_json.project_id,
+    'project_id', render_chart_json.project_id,
     'project_title', min(p.project_title),
     'facility', coalesce(min(p.facility_name), min(p.facility_code)),
     'measure', (SELECT jsonb_build_object('id', m.measure_id, 'code', m.measure_code, 'name', m.measure_name, 'kind', m.kind,
                                           'chart', m.chart, 'rules', m.rules, 'improvement', m.improvement,
                                           'unit', m.unit, 'multiplier', m.multiplier)
-                FROM @extschema@.measures m WHERE m.measure_id = chart_json.measure_id),
+                FROM @extschema@.measures m WHERE m.measure_id = render_chart_json.measure_id),
     'goal', max(p.goal),
     'points', jsonb_agg(jsonb_build_object(
         'week', p.week_start, 'reported', p.reported, 'numerator', p.numerator,
@@ -1433,8 +1544,84 @@ BEGIN
   FROM points p);
 END $$;
 
+COMMENT ON FUNCTION learning_network_internal.render_chart_json(integer, integer, date, date) IS
+  'Builds the control chart of one project''s measure as JSON for a chart library: measure, goal, points (values, limits, zones, phase, signals with codes and descriptions, variation, annotation), phases with their summaries, and annotations; NULL when there are no weeks.';
+
+-- A whole-series chart from chart_cache, drawn (and kept) when missing or
+-- stale.  Runs as the owner for the acting role: the policies make it draw
+-- and read only what that role sees.
+CREATE FUNCTION learning_network_internal.cached_chart(project_id integer, measure_id integer,
+                                                       OUT chart_json jsonb, OUT chart_svg text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+DECLARE
+  facility integer;
+  kind text;
+  drawn_in pg_snapshot;
+BEGIN
+  SELECT p.facility_id INTO facility FROM @extschema@.project p WHERE p.project_id = cached_chart.project_id;
+  IF facility IS NULL THEN
+    RETURN;                       -- no such project, or one the caller cannot see
+  END IF;
+  kind := CASE WHEN learning_network_internal.may_write(facility) THEN 'own' ELSE 'network' END;
+  SELECT c.chart_json, c.chart_svg INTO chart_json, chart_svg
+  FROM @extschema@.chart_cache c
+  WHERE c.facility_id = facility AND c.project_id = cached_chart.project_id
+    AND c.measure_id = cached_chart.measure_id AND c.variant = kind
+    AND NOT EXISTS (SELECT 1 FROM @extschema@.chart_change x
+                    WHERE x.facility_id = c.facility_id AND x.project_id = c.project_id
+                      AND x.xact >= pg_snapshot_xmin(c.drawn_in)
+                      AND NOT pg_visible_in_snapshot(x.xact, c.drawn_in));
+  IF FOUND THEN
+    RETURN;
+  END IF;
+  -- both documents in one statement: one snapshot, which the row records
+  SELECT learning_network_internal.render_chart_json(cached_chart.project_id, cached_chart.measure_id, NULL, NULL),
+         learning_network_internal.render_chart_svg(cached_chart.project_id, cached_chart.measure_id, NULL, NULL),
+         pg_current_snapshot()
+  INTO chart_json, chart_svg, drawn_in;
+  -- keep it only from a transaction that has written nothing (its own
+  -- uncommitted changes must not be served to others) and may write
+  IF chart_json IS NOT NULL AND pg_current_xact_id_if_assigned() IS NULL
+     AND current_setting('transaction_read_only') = 'off' THEN
+    INSERT INTO @extschema@.chart_cache AS c (facility_id, project_id, measure_id, variant, drawn_in, chart_json, chart_svg)
+    VALUES (facility, cached_chart.project_id, cached_chart.measure_id, kind, drawn_in,
+            cached_chart.chart_json, cached_chart.chart_svg)
+    ON CONFLICT ON CONSTRAINT chart_cache_pkey DO UPDATE
+      SET drawn_in = excluded.drawn_in, chart_json = excluded.chart_json, chart_svg = excluded.chart_svg
+      WHERE pg_snapshot_xmax(c.drawn_in) <= pg_snapshot_xmax(excluded.drawn_in);
+  END IF;
+END $$;
+COMMENT ON FUNCTION learning_network_internal.cached_chart(integer, integer) IS
+  'The whole-series chart (JSON and SVG) of a project''s measure as the acting role sees it: from chart_cache when no change committed since it was drawn, else drawn now and kept.';
+
+CREATE FUNCTION @extschema@.chart_svg(project_id integer, measure_id integer,
+                                      from_week date DEFAULT NULL, to_week date DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+BEGIN
+  IF from_week IS NOT NULL OR to_week IS NOT NULL THEN
+    RETURN learning_network_internal.render_chart_svg(project_id, measure_id, from_week, to_week);
+  END IF;
+  RETURN (learning_network_internal.cached_chart(project_id, measure_id)).chart_svg;
+END $$;
+COMMENT ON FUNCTION @extschema@.chart_svg(integer, integer, date, date) IS
+  'The control chart of one project''s measure as a standalone SVG document (phases, limits, zones, signals, goal, annotations), optionally for a period; NULL when there are no weeks (or none the caller may see). Whole series are served from chart_cache while unchanged.';
+
+CREATE FUNCTION @extschema@.chart_json(project_id integer, measure_id integer,
+                                       from_week date DEFAULT NULL, to_week date DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+BEGIN
+  IF from_week IS NOT NULL OR to_week IS NOT NULL THEN
+    RETURN learning_network_internal.render_chart_json(project_id, measure_id, from_week, to_week);
+  END IF;
+  RETURN (learning_network_internal.cached_chart(project_id, measure_id)).chart_json;
+END $$;
 COMMENT ON FUNCTION @extschema@.chart_json(integer, integer, date, date) IS
-  'The control chart of one project''s measure as JSON for a chart library: measure, goal, points (values, limits, zones, phase, signals with codes and descriptions, variation, annotation), phases with their summaries, and annotations; NULL when there are no weeks.';
+  'The control chart of one project''s measure as JSON for a chart library: measure, goal, points (values, limits, zones, phase, signals with codes and descriptions, variation, annotation), phases with their summaries, and annotations; NULL when there are no weeks (or none the caller may see). Whole series are served from chart_cache while unchanged.';
 
 CREATE FUNCTION @extschema@.element_pareto(project_id integer, measure_id integer,
                                            from_week date DEFAULT NULL, to_week date DEFAULT NULL)
@@ -2448,6 +2635,8 @@ GRANT SELECT ON @extschema@.measures, @extschema@.projects, @extschema@.chart_po
                 @extschema@.publication_status, @extschema@.public_weekly, @extschema@.public_summary
   TO learning_network_member, learning_network_hub, learning_network_bi, learning_network_staff;
 GRANT SELECT ON @extschema@.security_audit TO learning_network_staff;
+-- the chart functions draw as the owner, through the client views
+GRANT SELECT ON @extschema@.chart_points, @extschema@.measures TO learning_network_owner;
 
 GRANT EXECUTE ON FUNCTION
     @extschema@.chart_svg(integer, integer, date, date), @extschema@.chart_json(integer, integer, date, date),
@@ -2478,3 +2667,5 @@ ALTER FUNCTION @extschema@.import_csv(integer, text) OWNER TO learning_network_o
 ALTER FUNCTION @extschema@.set_sharing(text, integer, integer) OWNER TO learning_network_owner;
 ALTER FUNCTION @extschema@.prepare_publication(text, integer, date, date, integer, integer, integer) OWNER TO learning_network_owner;
 ALTER FUNCTION @extschema@.approve_publication(integer, boolean) OWNER TO learning_network_owner;
+ALTER FUNCTION @extschema@.chart_svg(integer, integer, date, date) OWNER TO learning_network_owner;
+ALTER FUNCTION @extschema@.chart_json(integer, integer, date, date) OWNER TO learning_network_owner;

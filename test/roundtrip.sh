@@ -31,7 +31,8 @@ FROM (SELECT c.relname,
                 ELSE format('SELECT md5(coalesce(string_agg(t::text, %L ORDER BY t::text), %L)) AS h FROM learning_network.%I t',
                             '|', '', c.relname) END, false, false, '')))[1]::text AS hash
       FROM pg_class c
-      WHERE c.relnamespace = 'learning_network'::regnamespace AND c.relkind IN ('r', 'S')) s;
+      WHERE c.relnamespace = 'learning_network'::regnamespace AND c.relkind IN ('r', 'S')
+        AND c.relname NOT IN ('chart_cache', 'chart_change')) s;   -- caches, not dumped
 SQL
 }
 

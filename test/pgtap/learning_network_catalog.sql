@@ -10,7 +10,7 @@ SELECT plan(19);
 SELECT has_extension('learning_network');
 SELECT tables_are('learning_network', ARRAY['collaborative', 'cohort', 'facility', 'project', 'measure',
   'observation', 'observation_history', 'phase', 'annotation', 'goal', 'sharing', 'publication',
-  'publication_contributor', 'publication_cell']);
+  'publication_contributor', 'publication_cell', 'chart_change', 'chart_cache']);
 SELECT views_are('learning_network', ARRAY['measures', 'projects', 'chart_points', 'series_status', 'network_weekly',
   'facility_comparison', 'data_completeness', 'sharing_status', 'publication_status', 'public_weekly',
   'public_summary', 'security_audit']);
@@ -19,7 +19,7 @@ SELECT col_is_pk('learning_network', 'observation', ARRAY['facility_id', 'projec
   'observation is keyed by facility, project, measure and week');
 SELECT fk_ok('learning_network', 'observation', ARRAY['project_id', 'facility_id'],
              'learning_network', 'project', ARRAY['project_id', 'facility_id']);
-SELECT triggers_are('learning_network', 'observation', ARRAY['observation_check', 'observation_audit']);
+SELECT triggers_are('learning_network', 'observation', ARRAY['observation_check', 'observation_audit', 'observation_chart_change']);
 SELECT triggers_are('learning_network', 'observation_history', ARRAY['history_append_only', 'history_no_truncate']);
 SELECT volatility_is('learning_network', 'week_start', ARRAY['date'], 'immutable');
 SELECT volatility_is('learning_network', 'load_demo', ARRAY['integer'], 'volatile');

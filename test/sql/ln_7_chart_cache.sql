@@ -1,0 +1,103 @@
+-- The chart cache: whole-series charts served from chart_cache while
+-- nothing in their project changed, redrawn after any committed change, in
+-- the variant the caller may see, never with a writer's uncommitted data.
+-- Statements here commit one by one, as the HUB's do.
+SET extra_float_digits = 0;
+INSERT INTO learning_network.facility (name, pseudonym) VALUES ('Cache Clinic', 'F-CACHE1'), ('Cache Peer', 'F-CACHE2');
+INSERT INTO learning_network.project (facility_id, collaborative_id, title, started_on)
+SELECT facility_id, 2, name || ' project', '2025-01-05' FROM learning_network.facility WHERE pseudonym LIKE 'F-CACHE_';
+SELECT p.project_id AS p, f.facility_id AS f FROM learning_network.project p JOIN learning_network.facility f USING (facility_id)
+WHERE f.pseudonym = 'F-CACHE1' \gset
+SELECT p.project_id AS q, f.facility_id AS g FROM learning_network.project p JOIN learning_network.facility f USING (facility_id)
+WHERE f.pseudonym = 'F-CACHE2' \gset
+SELECT learning_network.create_facility_role(:f) AS own_role, learning_network.create_facility_role(:g) AS peer_role \gset
+SELECT learning_network.set_sharing('network', facility_id => :f), learning_network.set_sharing('network', facility_id => :g);
+
+CREATE VIEW cache_state AS
+SELECT c.variant, c.measure_id, c.chart_json, jsonb_array_length(c.chart_json -> 'points') AS points,
+       NOT EXISTS (SELECT 1 FROM learning_network.chart_change x
+                   WHERE x.facility_id = c.facility_id AND x.project_id = c.project_id
+                     AND x.xact >= pg_snapshot_xmin(c.drawn_in)
+                     AND NOT pg_visible_in_snapshot(x.xact, c.drawn_in)) AS fresh
+FROM learning_network.chart_cache c WHERE c.project_id = :p;
+\set state 'SELECT variant, points, fresh FROM cache_state ORDER BY variant'
+
+SET ROLE :"own_role";
+SELECT learning_network.record_week(:p, 1, '2025-01-05', 30, 45), learning_network.record_week(:p, 1, '2025-01-12', 31, 45);
+-- the first request draws the chart and keeps it; the second is served
+SELECT jsonb_array_length(learning_network.chart_json(:p, 1) -> 'points') AS points, learning_network.chart_json(:p, 1) ->> 'facility' AS facility;
+RESET ROLE;
+:state;
+-- served from the cache: the kept row is what the function returns
+SET ROLE :"own_role";
+SELECT learning_network.chart_svg(:p, 1) LIKE '%Cache Clinic%' AS svg_names_the_facility;
+RESET ROLE;
+
+-- a committed week makes it stale; the next request redraws it
+SET ROLE :"own_role";
+SELECT learning_network.record_week(:p, 1, '2025-01-19', 29, 45);
+RESET ROLE;
+:state;
+SET ROLE :"own_role";
+SELECT jsonb_array_length(learning_network.chart_json(:p, 1) -> 'points') AS points_after_a_new_week;
+RESET ROLE;
+:state;
+
+-- the peer gets, and the cache keeps, the network variant: pseudonym, no notes
+SET ROLE :"own_role";
+SELECT learning_network.add_annotation(:p, '2025-01-12', 'PDSA: our private note') > 0 AS annotated;
+SELECT learning_network.chart_json(:p, 1) -> 'annotations' -> 0 ->> 'text' AS own_sees;
+RESET ROLE;
+SET ROLE :"peer_role";
+SELECT j ->> 'facility' AS peer_sees, j ->> 'project_title' AS title, jsonb_array_length(j -> 'annotations') AS annotations,
+       learning_network.chart_svg(:p, 1) LIKE '%Cache Clinic%' AS svg_names_it
+FROM (SELECT learning_network.chart_json(:p, 1) AS j) s;
+RESET ROLE;
+:state;
+-- a facility that stops sharing is gone from its peer's next request,
+-- although the network variant is still kept
+SET ROLE :"own_role";
+SELECT learning_network.set_sharing('private');
+RESET ROLE;
+SET ROLE :"peer_role";
+SELECT learning_network.chart_json(:p, 1) IS NULL AS peer_sees_nothing, learning_network.chart_svg(:p, 1) IS NULL AS nor_svg;
+RESET ROLE;
+
+-- inside a transaction that wrote, the writer sees its change; nothing
+-- uncommitted is kept, and after a rollback the kept chart is served again
+SET ROLE :"own_role";
+SELECT learning_network.chart_json(:p, 1) IS NOT NULL AS drawn;
+BEGIN;
+SELECT learning_network.record_week(:p, 1, '2025-01-26', 44, 45);
+SELECT jsonb_array_length(learning_network.chart_json(:p, 1) -> 'points') AS points_inside_the_writer;
+ROLLBACK;
+SELECT jsonb_array_length(learning_network.chart_json(:p, 1) -> 'points') AS points_after_rollback;
+RESET ROLE;
+:state;
+
+-- a read-only transaction (a replica) is served and draws, but keeps nothing
+SET ROLE :"own_role";
+SELECT learning_network.record_week(:p, 1, '2025-01-26', 44, 45);
+BEGIN TRANSACTION READ ONLY;
+SELECT jsonb_array_length(learning_network.chart_json(:p, 1) -> 'points') AS points_read_only;
+COMMIT;
+RESET ROLE;
+:state;
+
+-- a renamed facility is redrawn with its new name
+UPDATE learning_network.facility SET name = 'Cache Clinic Renamed' WHERE facility_id = :f;
+SET ROLE :"own_role";
+SELECT learning_network.chart_json(:p, 1) ->> 'facility' AS facility_after_rename;
+RESET ROLE;
+
+-- what the cache serves is what is drawn now
+SELECT variant, fresh, chart_json = learning_network_internal.render_chart_json(:p, measure_id, NULL, NULL) AS equal_to_a_fresh_drawing
+FROM cache_state WHERE variant = 'own';
+
+-- clean up (roles belong to the cluster)
+DROP VIEW cache_state;
+DELETE FROM learning_network.chart_cache;
+DELETE FROM learning_network.annotation WHERE project_id IN (:p, :q);
+DELETE FROM learning_network.observation WHERE project_id IN (:p, :q);
+DELETE FROM learning_network.sharing WHERE facility_id IN (:f, :g);
+DROP ROLE :"own_role", :"peer_role";
