@@ -825,10 +825,9 @@ CREATE POLICY publication_cell_insert ON @extschema@.publication_cell FOR INSERT
 -- the cache: each variant to whom it shows (own: the facility itself and staff,
 -- as may_write says); written only by the owner's
 -- chart functions, which draw what the acting role sees
-CREATE POLICY chart_change_read ON @extschema@.chart_change FOR SELECT USING (
-  facility_id = (SELECT learning_network_internal.caller_facility())
-  OR (SELECT learning_network_internal.caller_is_staff())
-  OR facility_id IN (SELECT s.facility_id FROM learning_network_internal.caller_network_series() s));
+-- chart_change is read only by cached_chart, to judge a row the caller may
+-- see; none of its rows reaches a client
+CREATE POLICY chart_change_read ON @extschema@.chart_change FOR SELECT USING (true);
 CREATE POLICY chart_change_insert ON @extschema@.chart_change FOR INSERT
   WITH CHECK (learning_network_internal.may_write(facility_id));
 CREATE POLICY chart_cache_read ON @extschema@.chart_cache FOR SELECT USING (
@@ -1550,24 +1549,20 @@ COMMENT ON FUNCTION learning_network_internal.render_chart_json(integer, integer
 -- A whole-series chart from chart_cache, drawn (and kept) when missing or
 -- stale.  Runs as the owner for the acting role: the policies make it draw
 -- and read only what that role sees.
-CREATE FUNCTION learning_network_internal.cached_chart(project_id integer, measure_id integer,
+CREATE FUNCTION learning_network_internal.cached_chart(project_id integer, measure_id integer, want text,
                                                        OUT chart_json jsonb, OUT chart_svg text)
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+LANGUAGE plpgsql VOLATILE AS $$   -- search_path and jit are set by its callers, chart_json and chart_svg
 DECLARE
   facility integer;
   kind text;
   drawn_in pg_snapshot;
 BEGIN
-  SELECT p.facility_id INTO facility FROM @extschema@.project p WHERE p.project_id = cached_chart.project_id;
-  IF facility IS NULL THEN
-    RETURN;                       -- no such project, or one the caller cannot see
-  END IF;
-  kind := CASE WHEN learning_network_internal.may_write(facility) THEN 'own' ELSE 'network' END;
-  SELECT c.chart_json, c.chart_svg INTO chart_json, chart_svg
+  -- the variant the caller may see, fresh; only the document wanted is read
+  SELECT CASE WHEN want = 'json' THEN c.chart_json END, CASE WHEN want = 'svg' THEN c.chart_svg END
+  INTO chart_json, chart_svg
   FROM @extschema@.chart_cache c
-  WHERE c.facility_id = facility AND c.project_id = cached_chart.project_id
-    AND c.measure_id = cached_chart.measure_id AND c.variant = kind
+  WHERE c.project_id = cached_chart.project_id AND c.measure_id = cached_chart.measure_id
+    AND c.variant = CASE WHEN learning_network_internal.may_write(c.facility_id) THEN 'own' ELSE 'network' END
     AND NOT EXISTS (SELECT 1 FROM @extschema@.chart_change x
                     WHERE x.facility_id = c.facility_id AND x.project_id = c.project_id
                       AND x.xact >= pg_snapshot_xmin(c.drawn_in)
@@ -1575,6 +1570,11 @@ BEGIN
   IF FOUND THEN
     RETURN;
   END IF;
+  SELECT p.facility_id INTO facility FROM @extschema@.project p WHERE p.project_id = cached_chart.project_id;
+  IF facility IS NULL THEN
+    RETURN;                       -- no such project, or one the caller cannot see
+  END IF;
+  kind := CASE WHEN learning_network_internal.may_write(facility) THEN 'own' ELSE 'network' END;
   -- both documents in one statement: one snapshot, which the row records
   SELECT learning_network_internal.render_chart_json(cached_chart.project_id, cached_chart.measure_id, NULL, NULL),
          learning_network_internal.render_chart_svg(cached_chart.project_id, cached_chart.measure_id, NULL, NULL),
@@ -1592,8 +1592,8 @@ BEGIN
       WHERE pg_snapshot_xmax(c.drawn_in) <= pg_snapshot_xmax(excluded.drawn_in);
   END IF;
 END $$;
-COMMENT ON FUNCTION learning_network_internal.cached_chart(integer, integer) IS
-  'The whole-series chart (JSON and SVG) of a project''s measure as the acting role sees it: from chart_cache when no change committed since it was drawn, else drawn now and kept.';
+COMMENT ON FUNCTION learning_network_internal.cached_chart(integer, integer, text) IS
+  'The whole-series chart (want: json or svg) of a project''s measure as the acting role sees it: from chart_cache when no change committed since it was drawn, else drawn now (both documents) and kept.';
 
 CREATE FUNCTION @extschema@.chart_svg(project_id integer, measure_id integer,
                                       from_week date DEFAULT NULL, to_week date DEFAULT NULL)
@@ -1604,7 +1604,7 @@ BEGIN
   IF from_week IS NOT NULL OR to_week IS NOT NULL THEN
     RETURN learning_network_internal.render_chart_svg(project_id, measure_id, from_week, to_week);
   END IF;
-  RETURN (learning_network_internal.cached_chart(project_id, measure_id)).chart_svg;
+  RETURN (learning_network_internal.cached_chart(project_id, measure_id, 'svg')).chart_svg;
 END $$;
 COMMENT ON FUNCTION @extschema@.chart_svg(integer, integer, date, date) IS
   'The control chart of one project''s measure as a standalone SVG document (phases, limits, zones, signals, goal, annotations), optionally for a period; NULL when there are no weeks (or none the caller may see). Whole series are served from chart_cache while unchanged.';
@@ -1618,7 +1618,7 @@ BEGIN
   IF from_week IS NOT NULL OR to_week IS NOT NULL THEN
     RETURN learning_network_internal.render_chart_json(project_id, measure_id, from_week, to_week);
   END IF;
-  RETURN (learning_network_internal.cached_chart(project_id, measure_id)).chart_json;
+  RETURN (learning_network_internal.cached_chart(project_id, measure_id, 'json')).chart_json;
 END $$;
 COMMENT ON FUNCTION @extschema@.chart_json(integer, integer, date, date) IS
   'The control chart of one project''s measure as JSON for a chart library: measure, goal, points (values, limits, zones, phase, signals with codes and descriptions, variation, annotation), phases with their summaries, and annotations; NULL when there are no weeks (or none the caller may see). Whole series are served from chart_cache while unchanged.';
