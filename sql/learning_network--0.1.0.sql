@@ -1580,10 +1580,12 @@ BEGIN
          learning_network_internal.render_chart_svg(cached_chart.project_id, cached_chart.measure_id, NULL, NULL),
          pg_current_snapshot()
   INTO chart_json, chart_svg, drawn_in;
-  -- keep it only from a transaction that has written nothing (its own
+  -- keep it only from a transaction that has not changed this project (its
   -- uncommitted changes must not be served to others) and may write
-  IF chart_json IS NOT NULL AND pg_current_xact_id_if_assigned() IS NULL
-     AND current_setting('transaction_read_only') = 'off' THEN
+  IF chart_json IS NOT NULL AND current_setting('transaction_read_only') = 'off'
+     AND NOT EXISTS (SELECT 1 FROM @extschema@.chart_change x
+                     WHERE x.facility_id = facility AND x.project_id = cached_chart.project_id
+                       AND x.xact = pg_current_xact_id_if_assigned()) THEN
     INSERT INTO @extschema@.chart_cache AS c (facility_id, project_id, measure_id, variant, drawn_in, chart_json, chart_svg)
     VALUES (facility, cached_chart.project_id, cached_chart.measure_id, kind, drawn_in,
             cached_chart.chart_json, cached_chart.chart_svg)

@@ -75,6 +75,18 @@ SELECT jsonb_array_length(learning_network.chart_json(:p, 1) -> 'points') AS poi
 RESET ROLE;
 :state;
 
+-- a transaction that reads several charts keeps them all (it changed nothing)
+SET ROLE :"own_role";
+SELECT learning_network.record_week(:p, 2, '2025-01-05', 40, 45);
+RESET ROLE;
+DELETE FROM learning_network.chart_cache WHERE project_id = :p;
+SET ROLE :"own_role";
+BEGIN;
+SELECT count(learning_network.chart_json(:p, m)) AS charts FROM generate_series(1, 2) m;
+COMMIT;
+RESET ROLE;
+SELECT measure_id, fresh FROM cache_state ORDER BY measure_id;
+
 -- a read-only transaction (a replica) is served and draws, but keeps nothing
 SET ROLE :"own_role";
 SELECT learning_network.record_week(:p, 1, '2025-01-26', 44, 45);
@@ -92,7 +104,7 @@ RESET ROLE;
 
 -- what the cache serves is what is drawn now
 SELECT variant, fresh, chart_json = learning_network_internal.render_chart_json(:p, measure_id, NULL, NULL) AS equal_to_a_fresh_drawing
-FROM cache_state WHERE variant = 'own';
+FROM cache_state WHERE variant = 'own' AND fresh;
 
 -- clean up (roles belong to the cluster)
 DROP VIEW cache_state;
