@@ -1551,7 +1551,7 @@ COMMENT ON FUNCTION learning_network_internal.render_chart_json(integer, integer
 -- and read only what that role sees.
 CREATE FUNCTION learning_network_internal.cached_chart(project_id integer, measure_id integer, want text,
                                                        OUT chart_json jsonb, OUT chart_svg text)
-LANGUAGE plpgsql VOLATILE AS $$   -- search_path and jit are set by its callers, chart_json and chart_svg
+LANGUAGE plpgsql VOLATILE AS $$   -- search_path is set by its callers, chart_json and chart_svg; jit by the renderers
 DECLARE
   facility integer;
   kind text;
@@ -1562,7 +1562,8 @@ BEGIN
   INTO chart_json, chart_svg
   FROM @extschema@.chart_cache c
   WHERE c.project_id = cached_chart.project_id AND c.measure_id = cached_chart.measure_id
-    AND c.variant = CASE WHEN learning_network_internal.may_write(c.facility_id) THEN 'own' ELSE 'network' END
+    AND c.variant = CASE WHEN c.facility_id = (SELECT learning_network_internal.caller_facility())
+                              OR (SELECT learning_network_internal.caller_is_staff()) THEN 'own' ELSE 'network' END
     AND NOT EXISTS (SELECT 1 FROM @extschema@.chart_change x
                     WHERE x.facility_id = c.facility_id AND x.project_id = c.project_id
                       AND x.xact >= pg_snapshot_xmin(c.drawn_in)
@@ -1601,7 +1602,7 @@ CREATE FUNCTION @extschema@.chart_svg(project_id integer, measure_id integer,
                                       from_week date DEFAULT NULL, to_week date DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   IF from_week IS NOT NULL OR to_week IS NOT NULL THEN
     RETURN learning_network_internal.render_chart_svg(project_id, measure_id, from_week, to_week);
@@ -1615,7 +1616,7 @@ CREATE FUNCTION @extschema@.chart_json(project_id integer, measure_id integer,
                                        from_week date DEFAULT NULL, to_week date DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   IF from_week IS NOT NULL OR to_week IS NOT NULL THEN
     RETURN learning_network_internal.render_chart_json(project_id, measure_id, from_week, to_week);
