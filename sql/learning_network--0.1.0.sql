@@ -31,22 +31,19 @@ COMMENT ON SCHEMA learning_network_internal IS
 
 -- helpers
 
--- Who is acting.  Outside SECURITY DEFINER functions this is current_user:
--- the facility role a person, the HUB or Metabase has SET ROLE to, or the
--- login itself.  Inside this extension's SECURITY DEFINER functions
--- current_user is their owner (learning_network_owner, or the installing
--- superuser for the access helpers), so the caller is read from the
--- session's SET ROLE state, which only a member of that role can set, else
--- the login.
+-- Who is acting: the role the session acts as, set by SET ROLE (which only
+-- a member of that role can do), else the login.  Outside SECURITY DEFINER
+-- functions that is current_user; inside this extension's, whose
+-- current_user is their owner, it is still their caller.  (Inside another
+-- owner's SECURITY DEFINER function it is the caller too, so such a function
+-- never sees more through these views than its caller could.)  A setting
+-- read, no catalog lookup: policies call it on every query.
 CREATE FUNCTION @extschema@.acting_role() RETURNS name
 LANGUAGE sql STABLE PARALLEL RESTRICTED
-RETURN CASE WHEN current_user = 'learning_network_owner'
-                 OR (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)
-            THEN coalesce(nullif(pg_catalog.current_setting('role'), 'none'), session_user)::name
-            ELSE current_user END;
+RETURN coalesce(nullif(pg_catalog.current_setting('role'), 'none'), session_user)::name;
 
 COMMENT ON FUNCTION @extschema@.acting_role() IS
-  'The role acting: current_user, or inside the extension''s SECURITY DEFINER functions the role their caller acts as. Row-level security and the audit columns (entered_by, changed_by, set_by) use it.';
+  'The role the session acts as (SET ROLE, else the login): current_user, and inside SECURITY DEFINER functions their caller. Row-level security and the audit columns (entered_by, changed_by, set_by, granted_by) use it.';
 
 CREATE FUNCTION @extschema@.week_start(d date) RETURNS date
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
