@@ -1091,6 +1091,9 @@ WITH series AS (
   -- every week from the first to the last: a missing week is a NULL point
   SELECT s.facility_id, s.project_id, s.measure_id, s.first_week, w AS week_start
   FROM series s, @extschema@.weeks(s.first_week, s.last_week) w
+  -- in key order, so the observations are merged on the whole key in one
+  -- pass (merged on the series alone, each week rescans the series' weeks)
+  ORDER BY s.facility_id, s.project_id, s.measure_id, w
 ), points AS (
   SELECT g.facility_id, g.project_id, g.measure_id, g.week_start,
          o.numerator, o.denominator, o.value, coalesce(o.excluded, false) AS excluded,
