@@ -1095,7 +1095,10 @@ WITH series AS (
   -- pass (merged on the series alone, each week rescans the series' weeks)
   ORDER BY s.facility_id, s.project_id, s.measure_id, w
 ), points AS (
-  SELECT g.facility_id, g.project_id, g.measure_id, g.week_start,
+  -- each week's phase: the latest started by then, for the measure or the
+  -- whole project (the measure's on a tie); one sort, not a probe per week
+  SELECT DISTINCT ON (g.facility_id, g.project_id, g.measure_id, g.week_start)
+         g.facility_id, g.project_id, g.measure_id, g.week_start,
          o.numerator, o.denominator, o.value, coalesce(o.excluded, false) AS excluded,
          o.week_start IS NOT NULL AS reported,
          ph.phase_id, coalesce(ph.starts_on, g.first_week) AS phase_start,
@@ -1104,13 +1107,11 @@ WITH series AS (
   LEFT JOIN learning_network_internal.observation o
     ON o.facility_id = g.facility_id AND o.project_id = g.project_id
    AND o.measure_id = g.measure_id AND o.week_start = g.week_start
-  LEFT JOIN LATERAL (
-    SELECT p.phase_id, p.starts_on, p.label, p.freeze_after
-    FROM learning_network_internal.phase p
-    WHERE p.project_id = g.project_id AND p.facility_id = g.facility_id
-      AND (p.measure_id = g.measure_id OR p.measure_id IS NULL) AND p.starts_on <= g.week_start
-    ORDER BY p.starts_on DESC, p.measure_id NULLS LAST
-    LIMIT 1) ph ON true
+  LEFT JOIN learning_network_internal.phase ph
+    ON ph.project_id = g.project_id AND ph.facility_id = g.facility_id
+   AND (ph.measure_id = g.measure_id OR ph.measure_id IS NULL) AND ph.starts_on <= g.week_start
+  ORDER BY g.facility_id, g.project_id, g.measure_id, g.week_start, ph.starts_on DESC NULLS LAST,
+           ph.measure_id NULLS LAST
 ), counted AS (
   SELECT p.*, m.kind, m.chart, m.rules, m.improvement,
          count(*) FILTER (WHERE p.reported AND NOT p.excluded)
