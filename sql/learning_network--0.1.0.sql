@@ -1180,11 +1180,17 @@ CROSS JOIN LATERAL (
   SELECT CASE WHEN c.chart LIKE 'g%' THEN (c.pt).ucl - 3 * (c.pt).sigma ELSE (c.pt).cl END AS centre) z
 LEFT JOIN learning_network_internal.goal gl
   ON gl.facility_id = c.facility_id AND gl.project_id = c.project_id AND gl.measure_id = c.measure_id
-LEFT JOIN LATERAL (
-  SELECT string_agg(a.text, '; ' ORDER BY a.annotation_id) AS text
+LEFT JOIN (
+  -- a week's annotations for the measure and for the whole project
+  SELECT a.facility_id, a.project_id, am.measure_id, a.week_start,
+         string_agg(a.text, '; ' ORDER BY a.annotation_id) AS text
   FROM learning_network_internal.annotation a
-  WHERE a.project_id = c.project_id AND a.facility_id = c.facility_id AND a.week_start = c.week_start
-    AND (a.measure_id IS NULL OR a.measure_id = c.measure_id)) an ON true;
+  JOIN learning_network_internal.project ap ON ap.project_id = a.project_id
+  JOIN learning_network_internal.measure am
+    ON am.collaborative_id = ap.collaborative_id AND (a.measure_id IS NULL OR a.measure_id = am.measure_id)
+  GROUP BY a.facility_id, a.project_id, am.measure_id, a.week_start) an
+  ON an.facility_id = c.facility_id AND an.project_id = c.project_id AND an.measure_id = c.measure_id
+ AND an.week_start = c.week_start;
 
 COMMENT ON VIEW @extschema@.chart_points IS
   'One row per project, measure and week (missing weeks included, with reported = false): the control chart of the week with its limits, sigma zones, phase, goal, annotations and signals. Chart type, rules, phases, freezes, exclusions and improvement direction come from the data. Plotted values are multiplied by the measure''s multiplier (percentages for proportions).';
