@@ -819,11 +819,11 @@ CREATE POLICY publication_cell_read ON @extschema@.publication_cell FOR SELECT U
 CREATE POLICY publication_cell_insert ON @extschema@.publication_cell FOR INSERT
   WITH CHECK (learning_network_internal.caller_is_staff());
 
--- the cache: each variant to whom it shows (own: the facility itself and staff,
--- as may_write says); written only by the owner's
--- chart functions, which draw what the acting role sees
--- chart_change is read only by cached_chart, to judge a row the caller may
--- see; none of its rows reaches a client
+-- the chart cache: each variant shown to whom it was drawn for (own: the
+-- facility itself and staff, as may_write says; network: its peers), written
+-- only inside the owner's chart functions, which draw what the acting role
+-- sees.  chart_change is read only there too, to judge a row the caller may
+-- see; none of its rows reaches a client.
 CREATE POLICY chart_change_read ON @extschema@.chart_change FOR SELECT USING (true);
 CREATE POLICY chart_change_insert ON @extschema@.chart_change FOR INSERT
   WITH CHECK (learning_network_internal.may_write(facility_id));
