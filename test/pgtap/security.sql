@@ -155,6 +155,7 @@ END $$;
 -- Whatever it records must be a value the view itself shows the role.
 CREATE TEMP TABLE leaked (value text);
 GRANT ALL ON leaked TO PUBLIC;
+-- (Declared nearly free, so the planner would run it as early as it is allowed to.)
 CREATE FUNCTION pg_temp.f_leak(value text) RETURNS boolean LANGUAGE plpgsql COST 0.0000001 AS $$
 BEGIN
   RAISE NOTICE 'f_leak => %', value;
