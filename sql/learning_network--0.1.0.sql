@@ -2109,6 +2109,17 @@ BEGIN
       USING ERRCODE = 'invalid_parameter_value', COLUMN = 'measure_id',
             HINT = 'Only counts can be checked for small cells.';
   END IF;
+  -- two aggregates of one measure over the same weeks (say a collaborative
+  -- and one of its cohorts) could be subtracted to reveal a small cell;
+  -- checked under a lock, so two staff cannot both pass it at once
+  LOCK TABLE @extschema@.publication IN SHARE ROW EXCLUSIVE MODE;
+  IF EXISTS (SELECT 1 FROM @extschema@.publication p
+             WHERE p.measure_id = prepare_publication.measure_id
+               AND p.first_week <= prepare_publication.last_week AND p.last_week >= prepare_publication.first_week) THEN
+    RAISE EXCEPTION 'measure % already has a publication covering some of these weeks', m.code
+      USING ERRCODE = 'exclusion_violation', COLUMN = 'first_week',
+            HINT = 'Publish each week of a measure once: withdraw the other publication first (withdraw_publication).';
+  END IF;
   INSERT INTO @extschema@.publication (title, measure_id, cohort_id, first_week, last_week, min_cell, min_denominator)
   VALUES (title, measure_id, cohort_id, first_week, last_week, min_cell, min_denominator)
   RETURNING publication_id INTO id;
@@ -2118,6 +2129,11 @@ BEGIN
   WHERE o.measure_id = prepare_publication.measure_id AND o.week_start BETWEEN first_week AND last_week
     AND (prepare_publication.cohort_id IS NULL OR p.cohort_id = prepare_publication.cohort_id)
     AND learning_network_internal.effective_tier(o.facility_id, o.measure_id) = 'public';
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no facility shares % publicly with data in these weeks', m.code
+      USING ERRCODE = 'invalid_parameter_value', COLUMN = 'measure_id',
+            HINT = 'A facility shares a measure publicly with learning_network.set_sharing(''public'').';
+  END IF;
   INSERT INTO @extschema@.publication_cell (publication_id, week_start, facilities, numerator, denominator, y,
                                             suppressed, small_denominator)
   WITH pooled AS (
@@ -2152,7 +2168,21 @@ BEGIN
   RETURN id;
 END $$;
 COMMENT ON FUNCTION @extschema@.prepare_publication(text, integer, date, date, integer, integer, integer) IS
-  'Staff only: compute a public aggregate of a count, proportion or rate measure over a period (optionally one cohort) from the facilities sharing it publicly, with small-cell suppression (counts and complements 1 to min_cell - 1, and totals that would reveal them) and a flag for denominators below min_denominator. It is published once staff and every contributing facility approve it (approve_publication). Returns its id.';
+  'Staff only: compute a public aggregate of a count, proportion or rate measure over a period (optionally one cohort) from the facilities sharing it publicly, with small-cell suppression (counts and complements 1 to min_cell - 1, and totals that would reveal them) and a flag for denominators below min_denominator. It is published once staff and every contributing facility approve it (approve_publication). Weeks of a measure are published once (23P01 if another publication covers some of them: two overlapping aggregates could be subtracted). Returns its id.';
+
+CREATE FUNCTION @extschema@.withdraw_publication(publication_id integer) RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF NOT learning_network_internal.caller_is_staff() THEN
+    RAISE EXCEPTION 'permission denied: only network staff withdraw publications'
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  DELETE FROM @extschema@.publication p WHERE p.publication_id = withdraw_publication.publication_id;
+  RETURN FOUND;
+END $$;
+COMMENT ON FUNCTION @extschema@.withdraw_publication(integer) IS
+  'Staff only: delete a publication and its figures (false if there was none), e.g. to publish its weeks again from corrected data.';
 
 CREATE FUNCTION @extschema@.approve_publication(publication_id integer, approve boolean DEFAULT true)
 RETURNS void
@@ -2660,7 +2690,8 @@ GRANT EXECUTE ON FUNCTION
     @extschema@.set_sharing(text, integer, integer), @extschema@.approve_publication(integer, boolean)
   TO learning_network_member, learning_network_hub, learning_network_staff;
 GRANT EXECUTE ON FUNCTION @extschema@.create_facility_role(integer),
-    @extschema@.prepare_publication(text, integer, date, date, integer, integer, integer)
+    @extschema@.prepare_publication(text, integer, date, date, integer, integer, integer),
+    @extschema@.withdraw_publication(integer)
   TO learning_network_staff;
 
 -- the write functions run as the owner, so the policies see the acting role
@@ -2677,5 +2708,6 @@ ALTER FUNCTION @extschema@.import_csv(integer, text) OWNER TO learning_network_o
 ALTER FUNCTION @extschema@.set_sharing(text, integer, integer) OWNER TO learning_network_owner;
 ALTER FUNCTION @extschema@.prepare_publication(text, integer, date, date, integer, integer, integer) OWNER TO learning_network_owner;
 ALTER FUNCTION @extschema@.approve_publication(integer, boolean) OWNER TO learning_network_owner;
+ALTER FUNCTION @extschema@.withdraw_publication(integer) OWNER TO learning_network_owner;
 ALTER FUNCTION @extschema@.chart_svg(integer, integer, date, date) OWNER TO learning_network_owner;
 ALTER FUNCTION @extschema@.chart_json(integer, integer, date, date) OWNER TO learning_network_owner;

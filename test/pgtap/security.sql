@@ -10,7 +10,7 @@ BEGIN;
 CREATE EXTENSION pgtap;
 CREATE EXTENSION learning_network CASCADE;
 
-SELECT plan(51);
+SELECT plan(57);
 
 -- the network: A1 and A2 in Mammography Positioning, B in Lung Cancer
 -- Screening; four weeks each.  A1 week 3 passes 95 of 100 (its complement, 5,
@@ -400,6 +400,28 @@ RESET ROLE;
 SET ROLE sec_staff;
 SELECT throws_ok($$SELECT learning_network.record_week(99, 1, '2025-02-02', 50, 100)$$, '22023',
   'project 99 does not exist', 'staff, who see everything, are told a project does not exist');
+RESET ROLE;
+
+-- publications: a measure's weeks are published once; only staff withdraw
+SET ROLE sec_staff;
+SELECT throws_ok($$SELECT learning_network.prepare_publication('Overlap', 1, '2025-01-19', '2025-02-23')$$, '23P01',
+  'measure MAMMO_POS_PASS already has a publication covering some of these weeks',
+  'overlapping aggregates of a measure, which could be subtracted, are refused');
+RESET ROLE;
+SET ROLE learning_network_facility_1;
+SELECT throws_ok('SELECT learning_network.withdraw_publication(1)', '42501', NULL, 'a facility cannot withdraw a publication');
+RESET ROLE;
+SET ROLE sec_staff;
+SELECT ok(learning_network.withdraw_publication(1), 'staff withdraw it');
+SELECT throws_ok($$SELECT learning_network.prepare_publication('Nobody', 1, '2025-01-05', '2025-01-26')$$, '22023',
+  'no facility shares MAMMO_POS_PASS publicly with data in these weeks', 'a publication needs a facility sharing publicly');
+RESET ROLE;
+SET ROLE learning_network_facility_1;
+SELECT lives_ok($$SELECT learning_network.set_sharing('public')$$, 'A1 shares publicly again');
+RESET ROLE;
+SET ROLE sec_staff;
+SELECT ok(learning_network.prepare_publication('Positioning Q1, corrected', 1, '2025-01-05', '2025-01-26') > 1,
+  'and staff may publish its weeks again');
 RESET ROLE;
 
 -- no privilege on any base table or sequence for any client role
