@@ -1828,11 +1828,15 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   IF learning_network_internal.writable_row('phase', phase_id) IS NULL THEN
+    IF NOT learning_network_internal.caller_is_staff() THEN
+      -- as for projects: a phase the caller cannot see is refused like another facility's
+      PERFORM learning_network_internal.require_write(NULL, pg_catalog.format('phase %s', phase_id));
+    END IF;
     RAISE EXCEPTION 'phase % does not exist', phase_id USING ERRCODE = 'invalid_parameter_value', COLUMN = 'phase_id';
   END IF;
   UPDATE @extschema@.phase p SET starts_on = move_phase.starts_on WHERE p.phase_id = move_phase.phase_id;
 END $$;
-COMMENT ON FUNCTION @extschema@.move_phase(integer, date) IS 'Move a phase to start at another Sunday.';
+COMMENT ON FUNCTION @extschema@.move_phase(integer, date) IS 'Move a phase to start at another Sunday; 42501 for a phase of another facility (or one the caller cannot see; staff get 22023 if it does not exist).';
 
 CREATE FUNCTION @extschema@.delete_phase(phase_id integer) RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER

@@ -112,7 +112,12 @@ INSERT INTO probe (name, query, is_write) VALUES
   ('write correct_week', $$SELECT learning_network.record_week(1, 1, '2025-01-05', 61, 100, expected_version => 1)$$, true),
   ('write delete_week', $$SELECT learning_network.delete_week(1, 1, '2025-01-05', 1)$$, true),
   ('write set_phase', $$SELECT learning_network.set_phase(1, '2025-01-26', 'Later') > 0$$, true),
+  ('write move_phase', $$SELECT learning_network.move_phase(1, '2025-01-26')::text || 'done'$$, true),
   ('write delete_phase', $$SELECT learning_network.delete_phase(1)$$, true),
+  ('write edit_annotation', $$SELECT learning_network.edit_annotation(1, 'y')$$, true),
+  ('write create_facility_role', $$SELECT learning_network.create_facility_role(1)$$, true),
+  ('write prepare_publication', $$SELECT learning_network.prepare_publication('Criterion Q1', 2, '2025-01-05', '2025-01-26') > 0$$, true),
+  ('write withdraw_publication', $$SELECT learning_network.withdraw_publication(1)$$, true),
   ('write add_annotation', $$SELECT learning_network.add_annotation(1, '2025-01-26', 'x') > 0$$, true),
   ('write remove_annotation', $$SELECT learning_network.remove_annotation(1)$$, true),
   ('write set_goal', $$SELECT learning_network.set_goal(1, 1, 0.95)::text || 'done'$$, true),
@@ -284,6 +289,18 @@ SELECT pg_temp.expect('write delete_phase error 42501', 'a2', 'network,public');
 SELECT pg_temp.expect('write delete_phase false', 'a2', 'private');
 SELECT pg_temp.expect('write delete_phase false', 'b,hub');
 SELECT pg_temp.expect('write remove_annotation false', 'a2,b,hub');
+SELECT pg_temp.expect('write move_phase done', 'a1,staff,bi_as_a1');
+SELECT pg_temp.expect('write move_phase error 42501', 'a2,b,hub,bi');
+SELECT pg_temp.expect('write edit_annotation true', 'a1,staff,bi_as_a1');
+SELECT pg_temp.expect('write edit_annotation false', 'a2,b,hub');
+SELECT pg_temp.expect('write edit_annotation error 42501', 'bi');
+-- the staff-only functions
+SELECT pg_temp.expect('write create_facility_role learning_network_facility_1', 'staff');
+SELECT pg_temp.expect('write withdraw_publication true', 'staff');
+SELECT pg_temp.expect('write prepare_publication true', 'staff', 'public');
+SELECT pg_temp.expect('write prepare_publication error 22023', 'staff', 'private,network');
+SELECT pg_temp.expect(w || ' error 42501', 'a1,a2,b,hub,bi,bi_as_a1')
+  FROM unnest(ARRAY['write create_facility_role', 'write withdraw_publication', 'write prepare_publication']) w;
 SELECT pg_temp.expect(w || ' error 42501', 'bi') FROM unnest(ARRAY['write delete_phase', 'write remove_annotation']) w;
 SELECT pg_temp.expect('write set_sharing F-A2 done', 'a2,staff');
 SELECT pg_temp.expect('write set_sharing F-A2 error 42501', 'a1,b,hub,bi,bi_as_a1');
