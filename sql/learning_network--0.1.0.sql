@@ -899,6 +899,27 @@ END;
 COMMENT ON FUNCTION learning_network_internal.count_approvals(integer) IS
   'How many facilities contribute to a publication and how many approved it (counts only: a facility sees its own contributor row, not the others).';
 
+-- chart_change rows a kept chart could still need: those some kept chart of
+-- the project or some open snapshot anywhere might not see.  Older ones are
+-- forgotten: every snapshot from now on sees them.  Runs as the installing
+-- superuser, because a caller sees only its own variants of the cache.
+CREATE FUNCTION learning_network_internal.forget_chart_changes(facility_id integer, project_id integer) RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  oldest_snapshot bigint := pg_current_xact_id()::text::bigint
+                            - (SELECT coalesce(max(age(a.backend_xmin)), 0) FROM pg_stat_activity a);
+  oldest_kept bigint := (SELECT min(pg_snapshot_xmin(c.drawn_in)::text::bigint) FROM @extschema@.chart_cache c
+                         WHERE c.facility_id = forget_chart_changes.facility_id
+                           AND c.project_id = forget_chart_changes.project_id);
+BEGIN
+  DELETE FROM @extschema@.chart_change x
+  WHERE x.facility_id = forget_chart_changes.facility_id AND x.project_id = forget_chart_changes.project_id
+    AND x.xact::text::bigint < least(oldest_snapshot, coalesce(oldest_kept, oldest_snapshot));
+END $$;
+COMMENT ON FUNCTION learning_network_internal.forget_chart_changes(integer, integer) IS
+  'Deletes the chart_change rows of a project that every kept chart of it and every open snapshot already see, so the table stays small.';
+
 -- The owner-rights views the client views read (see the schema comment).
 -- Rows are filtered by the base tables' policies; these views add the
 -- column rule: names, titles, free text and who-entered-it are shown only to
@@ -1600,6 +1621,7 @@ BEGIN
     ON CONFLICT ON CONSTRAINT chart_cache_pkey DO UPDATE
       SET drawn_in = excluded.drawn_in, chart_json = excluded.chart_json, chart_svg = excluded.chart_svg
       WHERE pg_snapshot_xmax(c.drawn_in) <= pg_snapshot_xmax(excluded.drawn_in);
+    PERFORM learning_network_internal.forget_chart_changes(facility, cached_chart.project_id);
   END IF;
 END $$;
 COMMENT ON FUNCTION learning_network_internal.cached_chart(integer, integer, text) IS

@@ -90,6 +90,9 @@ fresh_cache="
 	    AND x.xact >= pg_snapshot_xmin(c.drawn_in) AND NOT pg_visible_in_snapshot(x.xact, c.drawn_in))"
 check "every chart the cache would serve equals one drawn now ($(q -c "SELECT count(*) $fresh_cache") entries)" \
 	"$(q -c "SELECT count(*) $fresh_cache AND c.chart_json IS DISTINCT FROM learning_network_internal.render_chart_json(c.project_id, c.measure_id, NULL, NULL)")" "0"
+changes=$(q -c "SELECT count(*) FROM learning_network.chart_change WHERE project_id IN (SELECT project_id FROM load_projects)")
+check "chart_change forgets what every snapshot sees ($changes rows left after $acks writes)" \
+	"$([ "$changes" -lt $((acks / 10)) ] && echo yes)" "yes"
 
 # 2. An import killed midway: 6,000 weeks of the seven mammography measures
 # of a new project (42,000 records), one transaction.
