@@ -1574,6 +1574,23 @@ END $$;
 COMMENT ON FUNCTION learning_network_internal.render_chart_json(integer, integer, date, date) IS
   'Builds the control chart of one project''s measure as JSON for a chart library: measure, goal, points (values, limits, zones, phase, signals with codes and descriptions, variation, annotation), phases with their summaries, and annotations; NULL when there are no weeks.';
 
+-- A kept chart is fresh while every committed change to its project is
+-- visible in the snapshot it was drawn from.  (Changes older than that
+-- snapshot's xmin are visible in it by definition.)  PL/pgSQL, so its plan
+-- is kept for the session (an SQL function with a subquery is not inlined,
+-- and would be planned on every call).
+CREATE FUNCTION learning_network_internal.chart_is_fresh(facility_id integer, project_id integer,
+                                                         drawn_in pg_snapshot) RETURNS boolean
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+  RETURN NOT EXISTS (SELECT 1 FROM @extschema@.chart_change x
+                     WHERE x.facility_id = chart_is_fresh.facility_id AND x.project_id = chart_is_fresh.project_id
+                       AND x.xact >= pg_catalog.pg_snapshot_xmin(chart_is_fresh.drawn_in)
+                       AND NOT pg_catalog.pg_visible_in_snapshot(x.xact, chart_is_fresh.drawn_in));
+END $$;
+COMMENT ON FUNCTION learning_network_internal.chart_is_fresh(integer, integer, pg_snapshot) IS
+  'True while no change to the project committed that the snapshot a kept chart was drawn from cannot see.';
+
 -- A whole-series chart from chart_cache, drawn (and kept) when missing or
 -- stale.  Runs as the owner for the acting role: the policies make it draw
 -- and read only what that role sees.
@@ -1592,10 +1609,7 @@ BEGIN
   WHERE c.project_id = cached_chart.project_id AND c.measure_id = cached_chart.measure_id
     AND c.variant = CASE WHEN c.facility_id = (SELECT learning_network_internal.caller_facility())
                               OR (SELECT learning_network_internal.caller_is_staff()) THEN 'own' ELSE 'network' END
-    AND NOT EXISTS (SELECT 1 FROM @extschema@.chart_change x
-                    WHERE x.facility_id = c.facility_id AND x.project_id = c.project_id
-                      AND x.xact >= pg_snapshot_xmin(c.drawn_in)
-                      AND NOT pg_visible_in_snapshot(x.xact, c.drawn_in));
+    AND learning_network_internal.chart_is_fresh(c.facility_id, c.project_id, c.drawn_in);
   IF FOUND THEN
     RETURN;
   END IF;

@@ -84,10 +84,7 @@ check "the history rebuilds the table" "$(q -c "
 # chart drawn now.
 fresh_cache="
 	FROM learning_network.chart_cache c
-	WHERE c.variant = 'own' AND NOT EXISTS (
-	  SELECT 1 FROM learning_network.chart_change x
-	  WHERE x.facility_id = c.facility_id AND x.project_id = c.project_id
-	    AND x.xact >= pg_snapshot_xmin(c.drawn_in) AND NOT pg_visible_in_snapshot(x.xact, c.drawn_in))"
+	WHERE c.variant = 'own' AND learning_network_internal.chart_is_fresh(c.facility_id, c.project_id, c.drawn_in)"
 check "every chart the cache would serve equals one drawn now ($(q -c "SELECT count(*) $fresh_cache") entries)" \
 	"$(q -c "SELECT count(*) $fresh_cache AND c.chart_json IS DISTINCT FROM learning_network_internal.render_chart_json(c.project_id, c.measure_id, NULL, NULL)")" "0"
 changes=$(q -c "SELECT count(*) FROM learning_network.chart_change WHERE project_id IN (SELECT project_id FROM load_projects)")

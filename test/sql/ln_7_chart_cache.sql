@@ -15,10 +15,7 @@ SELECT learning_network.set_sharing('network', facility_id => :f), learning_netw
 
 CREATE VIEW cache_state AS
 SELECT c.variant, c.measure_id, c.chart_json, jsonb_array_length(c.chart_json -> 'points') AS points,
-       NOT EXISTS (SELECT 1 FROM learning_network.chart_change x
-                   WHERE x.facility_id = c.facility_id AND x.project_id = c.project_id
-                     AND x.xact >= pg_snapshot_xmin(c.drawn_in)
-                     AND NOT pg_visible_in_snapshot(x.xact, c.drawn_in)) AS fresh
+       learning_network_internal.chart_is_fresh(c.facility_id, c.project_id, c.drawn_in) AS fresh
 FROM learning_network.chart_cache c WHERE c.project_id = :p;
 \set state 'SELECT variant, points, fresh FROM cache_state ORDER BY variant'
 
