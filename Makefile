@@ -1,7 +1,11 @@
 # spc and learning_network: two PostgreSQL extensions built with PGXS.
 # See README.md for the two commands that build, install and test everything.
 
-EXTVERSION = 0.1.0
+# The version in development.  Released install scripts (sql/*--0.1.0.sql)
+# are frozen in git; the current version's install and upgrade scripts are
+# built from sql/<extension>/ (DESIGN.md, "SQL sources and releases").
+EXTVERSION = 0.2.0
+RELEASED = 0.1.0
 
 MODULE_big = spc
 CORE_OBJS = src/core/spec.o src/core/constants.o src/core/subgroup.o \
@@ -14,7 +18,23 @@ PGFILEDESC = "spc - statistical process control"
 # Control files live in control/, scripts in sql/; all install to
 # share/extension, which MODULEDIR names because EXTENSION is not set.
 MODULEDIR = extension
-DATA = $(wildcard control/*.control) $(wildcard sql/*--*.sql)
+
+# Each extension's sources in install order.  The INSTALL_ONLY ones create
+# what holds data (types, tables, reference rows) and run only at CREATE
+# EXTENSION; an upgrade script replaces them by the version's own changes.
+SPC_SQL = $(addprefix sql/spc/, schema.sql types.sql chart.sql functions.sql \
+	phase_summary.sql chart_svg.sql)
+SPC_SQL_INSTALL_ONLY = sql/spc/types.sql
+LN_SQL = $(addprefix sql/learning_network/, schema.sql roles.sql helpers.sql tables.sql \
+	validation.sql audit.sql access.sql chart_cache.sql internal_views.sql reference_data.sql \
+	views.sql charts.sql hub_writes.sql import.sql administration.sql publications.sql \
+	drop_guard.sql demo.sql security_audit.sql grants.sql)
+LN_SQL_INSTALL_ONLY = $(addprefix sql/learning_network/, tables.sql reference_data.sql)
+
+BUILT_SQL = sql/spc--$(EXTVERSION).sql sql/spc--$(RELEASED)--$(EXTVERSION).sql \
+	sql/learning_network--$(EXTVERSION).sql sql/learning_network--$(RELEASED)--$(EXTVERSION).sql
+DATA = $(wildcard control/*.control) $(filter-out $(BUILT_SQL), $(wildcard sql/*--*.sql))
+DATA_built = $(BUILT_SQL)
 
 REGRESS = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
 REGRESS_OPTS = --inputdir=test --outputdir=test --load-extension=spc
@@ -26,6 +46,15 @@ EXTRA_CLEAN = test/results test/unit/test_core test/unit/test_core_sanitized tes
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+sql/spc--$(EXTVERSION).sql: $(SPC_SQL) scripts/build-sql.sh
+	scripts/build-sql.sh install spc $(RELEASED) $(EXTVERSION) $(SPC_SQL) > $@
+sql/spc--$(RELEASED)--$(EXTVERSION).sql: sql/spc/upgrade/$(RELEASED)--$(EXTVERSION).sql $(SPC_SQL) scripts/build-sql.sh
+	scripts/build-sql.sh upgrade spc $(RELEASED) $(EXTVERSION) $< $(filter-out $(SPC_SQL_INSTALL_ONLY), $(SPC_SQL)) > $@
+sql/learning_network--$(EXTVERSION).sql: $(LN_SQL) scripts/build-sql.sh
+	scripts/build-sql.sh install learning_network $(RELEASED) $(EXTVERSION) $(LN_SQL) > $@
+sql/learning_network--$(RELEASED)--$(EXTVERSION).sql: sql/learning_network/upgrade/$(RELEASED)--$(EXTVERSION).sql $(LN_SQL) scripts/build-sql.sh
+	scripts/build-sql.sh upgrade learning_network $(RELEASED) $(EXTVERSION) $< $(filter-out $(LN_SQL_INSTALL_ONLY), $(LN_SQL)) > $@
 
 # PGXS tracks no header dependencies: a changed struct must rebuild its users.
 CORE_HEADERS = src/core/spc_core.h src/core/spc_internal.h

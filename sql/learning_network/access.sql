@@ -1,0 +1,305 @@
+-- access: row-level security on every table
+--
+-- Who may see a row is decided here and nowhere else.  The helpers run as
+-- the installing superuser (SECURITY DEFINER), so they read the sharing
+-- tables without being filtered by the policies that call them; clients
+-- cannot name them (no USAGE on learning_network_internal).  Policies call
+-- them through scalar subqueries, so each runs once per query, not once per
+-- row; they are PL/pgSQL so their plans are kept for the session.
+
+CREATE OR REPLACE FUNCTION learning_network_internal.caller_facility() RETURNS integer
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN (SELECT f.facility_id FROM @extschema@.facility f WHERE f.role_name = @extschema@.acting_role());
+END $$;
+COMMENT ON FUNCTION learning_network_internal.caller_facility() IS
+  'The facility the acting role acts for (its facility role), or NULL.';
+
+CREATE OR REPLACE FUNCTION learning_network_internal.caller_is_staff() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+RETURN pg_catalog.pg_has_role(@extschema@.acting_role(), 'learning_network_staff', 'MEMBER');
+COMMENT ON FUNCTION learning_network_internal.caller_is_staff() IS
+  'True when the acting role is network staff (a member of learning_network_staff).';
+
+CREATE OR REPLACE FUNCTION learning_network_internal.effective_tier(facility_id integer, measure_id integer) RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN coalesce((SELECT s.tier FROM @extschema@.sharing s
+                   WHERE s.facility_id = effective_tier.facility_id
+                     AND (s.measure_id = effective_tier.measure_id OR s.measure_id IS NULL)
+                   ORDER BY s.measure_id NULLS LAST LIMIT 1), 'private');
+END $$;
+COMMENT ON FUNCTION learning_network_internal.effective_tier(integer, integer) IS
+  'The tier a facility shares a measure at: its setting for the measure, else its default, else private.';
+
+CREATE OR REPLACE FUNCTION learning_network_internal.caller_network_series()
+RETURNS TABLE (facility_id integer, measure_id integer)
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER ROWS 50
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN QUERY
+  SELECT DISTINCT p.facility_id, m.measure_id
+  FROM @extschema@.project mine
+  JOIN @extschema@.project p ON p.collaborative_id = mine.collaborative_id AND p.facility_id <> mine.facility_id
+  JOIN @extschema@.measure m ON m.collaborative_id = p.collaborative_id
+  WHERE mine.facility_id = learning_network_internal.caller_facility()
+    AND learning_network_internal.effective_tier(p.facility_id, m.measure_id) IN ('network', 'public');
+END $$;
+COMMENT ON FUNCTION learning_network_internal.caller_network_series() IS
+  'The series (facility, measure) of other facilities that the acting facility sees at the network tier: facilities with a project in one of its collaboratives, sharing the measure with the network or publicly.';
+
+CREATE OR REPLACE FUNCTION learning_network_internal.live_publications() RETURNS SETOF integer
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER ROWS 10
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN QUERY
+  SELECT pb.publication_id FROM @extschema@.publication pb
+  WHERE pb.approved_at IS NOT NULL
+    AND EXISTS (SELECT 1 FROM @extschema@.publication_contributor c WHERE c.publication_id = pb.publication_id)
+    AND NOT EXISTS (
+      SELECT 1 FROM @extschema@.publication_contributor c
+      WHERE c.publication_id = pb.publication_id
+        AND (c.approved_at IS NULL
+             OR learning_network_internal.effective_tier(c.facility_id, pb.measure_id) <> 'public'));
+END $$;
+COMMENT ON FUNCTION learning_network_internal.live_publications() IS
+  'Publications approved by staff and by every contributing facility, each of which still shares the measure publicly.';
+
+CREATE OR REPLACE FUNCTION learning_network_internal.caller_publications() RETURNS SETOF integer
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER ROWS 10
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN QUERY
+  SELECT c.publication_id FROM @extschema@.publication_contributor c
+  WHERE c.facility_id = learning_network_internal.caller_facility();
+END $$;
+COMMENT ON FUNCTION learning_network_internal.caller_publications() IS
+  'Publications containing the acting facility''s data (it sees them to approve them).';
+
+CREATE OR REPLACE FUNCTION learning_network_internal.may_write(facility_id integer) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+RETURN coalesce(facility_id = learning_network_internal.caller_facility(), false)
+       OR learning_network_internal.caller_is_staff();
+COMMENT ON FUNCTION learning_network_internal.may_write(integer) IS
+  'True when the acting role may write the facility''s data: it acts for the facility, or is staff.';
+
+-- A refused write says why, for the UI and for the person reading the log.
+CREATE OR REPLACE FUNCTION learning_network_internal.require_write(facility_id integer, what text) RETURNS void
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF NOT learning_network_internal.may_write(facility_id) THEN
+    RAISE EXCEPTION 'permission denied: % does not belong to the facility you act for', what
+      USING ERRCODE = 'insufficient_privilege',
+            DETAIL = pg_catalog.format('Acting as role %s, which may write only its own facility''s data.',
+                                       @extschema@.acting_role()),
+            HINT = 'SET ROLE to the facility''s role (learning_network.create_facility_role) before writing.';
+  END IF;
+END $$;
+COMMENT ON FUNCTION learning_network_internal.require_write(integer, text) IS
+  'Raises 42501 unless the acting role may write the facility''s data.';
+
+-- Owned by a role that cannot log in; policies apply to it too (FORCE), so
+-- the owner-rights views and functions see only what the acting role may.
+ALTER TABLE @extschema@.collaborative OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.cohort OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.facility OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.project OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.measure OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.observation OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.observation_history OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.phase OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.annotation OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.goal OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.sharing OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.publication OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.publication_contributor OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.publication_cell OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.chart_change OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.chart_cache OWNER TO learning_network_owner;
+GRANT USAGE ON SCHEMA @extschema@, learning_network_internal TO learning_network_owner;
+
+DO $rls$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['collaborative', 'cohort', 'facility', 'project', 'measure', 'observation',
+                           'observation_history', 'phase', 'annotation', 'goal', 'sharing', 'publication',
+                           'publication_contributor', 'publication_cell', 'chart_change', 'chart_cache'] LOOP
+    EXECUTE pg_catalog.format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY',
+                              '@extschema@', t);
+  END LOOP;
+END $rls$;
+
+-- reference data: everyone who can reach a view may read it; only the
+-- installing superuser writes it
+DROP POLICY IF EXISTS collaborative_read ON @extschema@.collaborative;
+CREATE POLICY collaborative_read ON @extschema@.collaborative FOR SELECT USING (true);
+DROP POLICY IF EXISTS cohort_read ON @extschema@.cohort;
+CREATE POLICY cohort_read ON @extschema@.cohort FOR SELECT USING (true);
+DROP POLICY IF EXISTS measure_read ON @extschema@.measure;
+CREATE POLICY measure_read ON @extschema@.measure FOR SELECT USING (true);
+
+-- facilities and projects: own, staff, and those sharing a series with the
+-- caller (their names are masked by the views that read them)
+DROP POLICY IF EXISTS facility_read ON @extschema@.facility;
+CREATE POLICY facility_read ON @extschema@.facility FOR SELECT USING (
+  facility_id = (SELECT learning_network_internal.caller_facility())
+  OR (SELECT learning_network_internal.caller_is_staff())
+  OR facility_id IN (SELECT s.facility_id FROM learning_network_internal.caller_network_series() s));
+DROP POLICY IF EXISTS project_read ON @extschema@.project;
+CREATE POLICY project_read ON @extschema@.project FOR SELECT USING (
+  facility_id = (SELECT learning_network_internal.caller_facility())
+  OR (SELECT learning_network_internal.caller_is_staff())
+  OR facility_id IN (SELECT s.facility_id FROM learning_network_internal.caller_network_series() s));
+
+-- the series: own, staff, and the series shared with the caller's network
+DROP POLICY IF EXISTS observation_read ON @extschema@.observation;
+CREATE POLICY observation_read ON @extschema@.observation FOR SELECT USING (
+  facility_id = (SELECT learning_network_internal.caller_facility())
+  OR (SELECT learning_network_internal.caller_is_staff())
+  OR (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
+                                   FROM learning_network_internal.caller_network_series() s));
+DROP POLICY IF EXISTS observation_insert ON @extschema@.observation;
+CREATE POLICY observation_insert ON @extschema@.observation FOR INSERT
+  WITH CHECK (learning_network_internal.may_write(facility_id) AND entered_by = @extschema@.acting_role());
+DROP POLICY IF EXISTS observation_update ON @extschema@.observation;
+CREATE POLICY observation_update ON @extschema@.observation FOR UPDATE
+  USING (learning_network_internal.may_write(facility_id))
+  WITH CHECK (learning_network_internal.may_write(facility_id) AND entered_by = @extschema@.acting_role());
+DROP POLICY IF EXISTS observation_delete ON @extschema@.observation;
+CREATE POLICY observation_delete ON @extschema@.observation FOR DELETE
+  USING (learning_network_internal.may_write(facility_id));
+
+DROP POLICY IF EXISTS observation_history_read ON @extschema@.observation_history;
+CREATE POLICY observation_history_read ON @extschema@.observation_history FOR SELECT USING (
+  facility_id = (SELECT learning_network_internal.caller_facility())
+  OR (SELECT learning_network_internal.caller_is_staff())
+  OR (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
+                                   FROM learning_network_internal.caller_network_series() s));
+DROP POLICY IF EXISTS observation_history_insert ON @extschema@.observation_history;
+CREATE POLICY observation_history_insert ON @extschema@.observation_history FOR INSERT
+  WITH CHECK (learning_network_internal.may_write(facility_id) AND changed_by = @extschema@.acting_role());
+
+-- phases and goals travel with a shared series (its limits and goal line)
+DROP POLICY IF EXISTS phase_read ON @extschema@.phase;
+CREATE POLICY phase_read ON @extschema@.phase FOR SELECT USING (
+  facility_id = (SELECT learning_network_internal.caller_facility())
+  OR (SELECT learning_network_internal.caller_is_staff())
+  OR facility_id IN (SELECT s.facility_id FROM learning_network_internal.caller_network_series() s));
+DROP POLICY IF EXISTS phase_insert ON @extschema@.phase;
+CREATE POLICY phase_insert ON @extschema@.phase FOR INSERT
+  WITH CHECK (learning_network_internal.may_write(facility_id));
+DROP POLICY IF EXISTS phase_update ON @extschema@.phase;
+CREATE POLICY phase_update ON @extschema@.phase FOR UPDATE
+  USING (learning_network_internal.may_write(facility_id)) WITH CHECK (learning_network_internal.may_write(facility_id));
+DROP POLICY IF EXISTS phase_delete ON @extschema@.phase;
+CREATE POLICY phase_delete ON @extschema@.phase FOR DELETE
+  USING (learning_network_internal.may_write(facility_id));
+
+DROP POLICY IF EXISTS goal_read ON @extschema@.goal;
+CREATE POLICY goal_read ON @extschema@.goal FOR SELECT USING (
+  facility_id = (SELECT learning_network_internal.caller_facility())
+  OR (SELECT learning_network_internal.caller_is_staff())
+  OR facility_id IN (SELECT s.facility_id FROM learning_network_internal.caller_network_series() s));
+DROP POLICY IF EXISTS goal_insert ON @extschema@.goal;
+CREATE POLICY goal_insert ON @extschema@.goal FOR INSERT
+  WITH CHECK (learning_network_internal.may_write(facility_id) AND set_by = @extschema@.acting_role());
+DROP POLICY IF EXISTS goal_update ON @extschema@.goal;
+CREATE POLICY goal_update ON @extschema@.goal FOR UPDATE
+  USING (learning_network_internal.may_write(facility_id))
+  WITH CHECK (learning_network_internal.may_write(facility_id) AND set_by = @extschema@.acting_role());
+DROP POLICY IF EXISTS goal_delete ON @extschema@.goal;
+CREATE POLICY goal_delete ON @extschema@.goal FOR DELETE
+  USING (learning_network_internal.may_write(facility_id));
+
+-- a team's notes stay with the team (deliberately not shared)
+DROP POLICY IF EXISTS annotation_read ON @extschema@.annotation;
+CREATE POLICY annotation_read ON @extschema@.annotation FOR SELECT USING (
+  facility_id = (SELECT learning_network_internal.caller_facility())
+  OR (SELECT learning_network_internal.caller_is_staff()));
+DROP POLICY IF EXISTS annotation_insert ON @extschema@.annotation;
+CREATE POLICY annotation_insert ON @extschema@.annotation FOR INSERT
+  WITH CHECK (learning_network_internal.may_write(facility_id) AND created_by = @extschema@.acting_role());
+DROP POLICY IF EXISTS annotation_update ON @extschema@.annotation;
+CREATE POLICY annotation_update ON @extschema@.annotation FOR UPDATE
+  USING (learning_network_internal.may_write(facility_id)) WITH CHECK (learning_network_internal.may_write(facility_id));
+DROP POLICY IF EXISTS annotation_delete ON @extschema@.annotation;
+CREATE POLICY annotation_delete ON @extschema@.annotation FOR DELETE
+  USING (learning_network_internal.may_write(facility_id));
+
+DROP POLICY IF EXISTS sharing_read ON @extschema@.sharing;
+CREATE POLICY sharing_read ON @extschema@.sharing FOR SELECT USING (
+  facility_id = (SELECT learning_network_internal.caller_facility())
+  OR (SELECT learning_network_internal.caller_is_staff()));
+DROP POLICY IF EXISTS sharing_insert ON @extschema@.sharing;
+CREATE POLICY sharing_insert ON @extschema@.sharing FOR INSERT
+  WITH CHECK (learning_network_internal.may_write(facility_id) AND granted_by = @extschema@.acting_role());
+DROP POLICY IF EXISTS sharing_update ON @extschema@.sharing;
+CREATE POLICY sharing_update ON @extschema@.sharing FOR UPDATE
+  USING (learning_network_internal.may_write(facility_id))
+  WITH CHECK (learning_network_internal.may_write(facility_id) AND granted_by = @extschema@.acting_role());
+DROP POLICY IF EXISTS sharing_delete ON @extschema@.sharing;
+CREATE POLICY sharing_delete ON @extschema@.sharing FOR DELETE
+  USING (learning_network_internal.may_write(facility_id));
+
+-- publications: staff prepare and approve; contributors see and approve
+-- theirs; everyone sees the live ones
+DROP POLICY IF EXISTS publication_read ON @extschema@.publication;
+CREATE POLICY publication_read ON @extschema@.publication FOR SELECT USING (
+  (SELECT learning_network_internal.caller_is_staff())
+  OR publication_id IN (SELECT learning_network_internal.live_publications())
+  OR publication_id IN (SELECT learning_network_internal.caller_publications()));
+DROP POLICY IF EXISTS publication_write ON @extschema@.publication;
+CREATE POLICY publication_write ON @extschema@.publication FOR ALL
+  USING (learning_network_internal.caller_is_staff())
+  WITH CHECK (learning_network_internal.caller_is_staff());
+DROP POLICY IF EXISTS publication_contributor_read ON @extschema@.publication_contributor;
+CREATE POLICY publication_contributor_read ON @extschema@.publication_contributor FOR SELECT USING (
+  (SELECT learning_network_internal.caller_is_staff())
+  OR facility_id = (SELECT learning_network_internal.caller_facility()));
+DROP POLICY IF EXISTS publication_contributor_insert ON @extschema@.publication_contributor;
+CREATE POLICY publication_contributor_insert ON @extschema@.publication_contributor FOR INSERT
+  WITH CHECK (learning_network_internal.caller_is_staff());
+DROP POLICY IF EXISTS publication_contributor_update ON @extschema@.publication_contributor;
+CREATE POLICY publication_contributor_update ON @extschema@.publication_contributor FOR UPDATE
+  USING (facility_id = learning_network_internal.caller_facility())
+  WITH CHECK (facility_id = learning_network_internal.caller_facility()
+              AND (approved_by IS NULL OR approved_by = @extschema@.acting_role()));
+DROP POLICY IF EXISTS publication_cell_read ON @extschema@.publication_cell;
+CREATE POLICY publication_cell_read ON @extschema@.publication_cell FOR SELECT USING (
+  (SELECT learning_network_internal.caller_is_staff())
+  OR publication_id IN (SELECT learning_network_internal.live_publications())
+  OR publication_id IN (SELECT learning_network_internal.caller_publications()));
+DROP POLICY IF EXISTS publication_cell_insert ON @extschema@.publication_cell;
+CREATE POLICY publication_cell_insert ON @extschema@.publication_cell FOR INSERT
+  WITH CHECK (learning_network_internal.caller_is_staff());
+
+-- the chart cache: each variant shown to whom it was drawn for (own: the
+-- facility itself and staff, as may_write says; network: its peers), written
+-- only inside the owner's chart functions, which draw what the acting role
+-- sees.  chart_change is read only there too, to judge a row the caller may
+-- see; none of its rows reaches a client.
+DROP POLICY IF EXISTS chart_change_read ON @extschema@.chart_change;
+CREATE POLICY chart_change_read ON @extschema@.chart_change FOR SELECT USING (true);
+DROP POLICY IF EXISTS chart_change_insert ON @extschema@.chart_change;
+CREATE POLICY chart_change_insert ON @extschema@.chart_change FOR INSERT
+  WITH CHECK (learning_network_internal.may_write(facility_id));
+DROP POLICY IF EXISTS chart_cache_read ON @extschema@.chart_cache;
+CREATE POLICY chart_cache_read ON @extschema@.chart_cache FOR SELECT USING (
+  facility_id = (SELECT learning_network_internal.caller_facility())
+  OR (SELECT learning_network_internal.caller_is_staff())
+  OR (variant = 'network'
+      AND (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
+                                        FROM learning_network_internal.caller_network_series() s)));
+DROP POLICY IF EXISTS chart_cache_insert ON @extschema@.chart_cache;
+CREATE POLICY chart_cache_insert ON @extschema@.chart_cache FOR INSERT
+  WITH CHECK (current_user = 'learning_network_owner'
+              AND (variant = 'network' OR learning_network_internal.may_write(facility_id)));
+DROP POLICY IF EXISTS chart_cache_update ON @extschema@.chart_cache;
+CREATE POLICY chart_cache_update ON @extschema@.chart_cache FOR UPDATE
+  USING (current_user = 'learning_network_owner')
+  WITH CHECK (current_user = 'learning_network_owner'
+              AND (variant = 'network' OR learning_network_internal.may_write(facility_id)));

@@ -1,0 +1,4 @@
+-- learning_network 0.1.0 -> 0.2.0: changes to what the install-only sources
+-- create (tables, reference rows), and objects to drop before the sources
+-- re-create them (a changed signature or view columns).  The rest of the
+-- upgrade is every other source, run again.

@@ -1,0 +1,17 @@
+-- window functions
+
+CREATE OR REPLACE FUNCTION @extschema@.chart(
+  chart text,
+  x double precision,
+  n double precision DEFAULT NULL,
+  baseline boolean DEFAULT true,
+  exclude boolean DEFAULT false,
+  rules text DEFAULT NULL,
+  improvement text DEFAULT NULL)
+RETURNS @extschema@.point
+AS 'MODULE_PATHNAME', 'spc_chart_window'
+LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;  -- not STRICT: NULLs are data (missing weeks), handled per row
+
+COMMENT ON FUNCTION @extschema@.chart(text, double precision, double precision, boolean, boolean, text, text) IS
+  'Control chart point of every row: use OVER (PARTITION BY series, phase ORDER BY time); peer rows form one subgroup. chart: run, i, mr, xbar, s, r, p, np, c, u, pp, up, g, t, with options such as ''i(screen=false)'' or ''xbar(method=qcc)''. n: denominator for p, np, pp, u, up. baseline: rows that estimate the limits (false: judged against them). exclude: shown and tested, not used for the limits. rules: NULL for the default (anhoej for run, ihi otherwise) or presets such as ''ihi,anhoej''. improvement: up, down or neutral.';
+

@@ -1,0 +1,2 @@
+-- spc 0.1.0 -> 0.2.0: changes to what the install-only sources create
+-- (types).  The rest of the upgrade is every other source, run again.
