@@ -91,7 +91,7 @@ SELECT is_empty($$
 SELECT is(
   (SELECT extrelocatable FROM pg_extension WHERE extname = 'spc'), false, 'spc is not relocatable');
 SELECT is(
-  (SELECT extversion FROM pg_extension WHERE extname = 'spc'), '0.1.0', 'installed version');
+  (SELECT extversion FROM pg_extension WHERE extname = 'spc'), '0.2.0', 'installed version (the one in development)');
 
 SELECT * FROM finish();
 ROLLBACK;
