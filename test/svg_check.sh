@@ -1,51 +1,90 @@
 #!/usr/bin/env bash
-# SVG charts drawn by spc.chart_svg from the demo network must be valid XML
-# (xmllint) and render to PNG (rsvg-convert).  With DOCS_DIR set, the SVGs
-# are also written there (make docs).  Runs inside pg_virtualenv.
+# SVG charts drawn from the demo network: the README charts must be valid
+# XML (xmllint) and render to PNG (rsvg-convert); then every chart of the
+# demo network (each project x measure) and the README charts are loaded
+# in headless Chromium, which measures every text element: no two labels
+# may overlap, none may leave its chart or sit on a data point, and every
+# annotation's text must be on the chart.  With DOCS_DIR set, the README
+# charts and their Chromium screenshots are written there (make docs).
+# Runs inside a cluster (pg_virtualenv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 passed=0
 failed=0
 q() { psql -XAtq -v ON_ERROR_STOP=1 -d svg_check "$@"; }
+ok() { passed=$((passed + 1)); echo "ok - $*"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
 
 dropdb --if-exists svg_check
 createdb svg_check
 q -c "SET client_min_messages = warning" -c "CREATE EXTENSION learning_network CASCADE" \
 	-c "SELECT count(*) FROM learning_network.load_demo()" >/dev/null
 
-render() {	# name, measure code, chart, improvement, title suffix, first collaborative project
-	q -o "$out/$1.svg" -c "
-	SELECT spc.chart_svg(week_start, point, phase_label, annotation, goal, title)
+readme_query() {	# measure code, chart, improvement, title suffix, collaborative, what to select
+	echo "
+	SELECT $6
 	FROM (SELECT week_start, phase_label, annotation, goal / m.multiplier AS goal,
-	             facility_name || ': ' || '$5' AS title,
-	             spc.chart('$3', CASE WHEN m.kind = 'individual' THEN value ELSE numerator END,
+	             facility_name || ': ' || '$4' AS title,
+	             spc.chart('$2', CASE WHEN m.kind = 'individual' THEN value ELSE numerator END,
 	                       CASE WHEN m.kind IN ('proportion', 'rate') THEN denominator END,
-	                       exclude => excluded, improvement => '$4')
+	                       exclude => excluded, improvement => '$3')
 	               OVER (PARTITION BY phase_start ORDER BY week_start) AS point
 	      FROM learning_network.chart_points cp
 	      JOIN learning_network.measure m USING (measure_id)
-	      WHERE cp.project_id = (SELECT min(project_id) FROM learning_network.project WHERE collaborative_id = $6)
-	        AND cp.measure_code = '$2' AND cp.week_start < date '2023-09-01') s"
+	      WHERE cp.project_id = (SELECT min(project_id) FROM learning_network.project WHERE collaborative_id = $5)
+	        AND cp.measure_code = '$1' AND cp.week_start < date '2023-09-01') s"
+}
+render() {	# name, then readme_query's first five arguments
+	local name=$1; shift
+	q -o "$out/$name.svg" -c "$(readme_query "$@" "spc.chart_svg(week_start, point, phase_label, annotation, goal, title)")"
+	q -o "$out/$name.annotations.json" -c "$(readme_query "$@" "coalesce(jsonb_agg(DISTINCT annotation) FILTER (WHERE annotation IS NOT NULL), '[]')")"
 }
 render mammography-p-chart MAMMO_POS_PASS p up "positioning pass rate (p-chart)" 2
 render lung-screening-i-chart LCS_VOLUME i up "weekly lung screening volume (XmR)" 1
 render follow-up-laney-p-chart RFU_COMPLETE pp up "follow-up completed in window (Laney p′)" 4
 
-for svg in "$out"/*.svg; do
+readme=("$out"/*-chart.svg)
+for svg in "${readme[@]}"; do
 	name=$(basename "$svg" .svg)
 	if xmllint --noout "$svg" && rsvg-convert "$svg" -o "$out/$name.png" && [ -s "$out/$name.png" ]; then
-		passed=$((passed + 1)); echo "ok - $name.svg is valid XML and renders ($(wc -c <"$svg") bytes)"
+		ok "$name.svg is valid XML and renders ($(wc -c <"$svg") bytes)"
 	else
-		failed=$((failed + 1)); echo "not ok - $name.svg"
+		not_ok "$name.svg"
 	fi
 done
+
+# Every demo chart and the README charts in one page, measured by Chromium.
+start=$(date +%s%N)
+test/browser/render_page.sh svg_check "$out/page.html" "${readme[@]}"
+elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+report=$(test/browser/run_check.sh "$out/page.html" | sed -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g')
+if [ -z "$report" ]; then
+	not_ok "Chromium measured the charts (no report)"
+else
+	charts=$(jq .charts <<<"$report")
+	echo "# Chromium: $charts charts ($(jq .texts <<<"$report") text elements) drawn in $elapsed_ms ms"
+	for key in overlaps outside on_data missing_annotations duplicate_ids; do
+		n=$(jq ".$key" <<<"$report")
+		if [ "$n" -eq 0 ]; then ok "Chromium: $key = 0"; else not_ok "Chromium: $key = $n"; fi
+	done
+	jq -c '.failing[:5][]' <<<"$report" | cut -c1-400 | sed 's/^/# /'
+fi
+
 if [ -n "${DOCS_DIR:-}" ]; then
 	mkdir -p "$DOCS_DIR"
-	cp "$out"/*.svg "$DOCS_DIR"/
-	echo "# wrote $(ls "$out"/*.svg | wc -l) charts to $DOCS_DIR"
+	for svg in "${readme[@]}"; do
+		name=$(basename "$svg" .svg)
+		cp "$svg" "$DOCS_DIR/"
+		size=$(sed -n 's/^<svg[^>]* width="\([0-9]*\)" height="\([0-9]*\)".*/\1,\2/p' "$svg" | head -n 1)
+		profile=$(mktemp -d)
+		chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$profile" \
+			--window-size="${size:-800,400}" --screenshot="$(realpath "$DOCS_DIR")/$name.png" "file://$svg" 2>/dev/null
+		rm -rf "$profile"
+	done
+	echo "# wrote ${#readme[@]} charts and their screenshots to $DOCS_DIR"
 fi
 dropdb svg_check
 rm -rf "$out"
 echo "svg: $passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -eq 3 ]
+[ "$failed" -eq 0 ] && [ "$passed" -eq 8 ]
