@@ -12,7 +12,7 @@ CORE_OBJS = src/core/spec.o src/core/constants.o src/core/subgroup.o \
 	src/core/chart.o src/core/individuals.o src/core/attribute.o \
 	src/core/xbar.o src/core/rare_events.o src/core/rules.o src/core/runs.o \
 	src/core/assurance.o src/core/svg.o
-OBJS = $(CORE_OBJS) src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o
+OBJS = $(CORE_OBJS) src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o src/pg/svg_render.o
 PGFILEDESC = "spc - statistical process control"
 
 # Control files live in control/, scripts in sql/; all install to
@@ -60,7 +60,7 @@ sql/learning_network--$(RELEASED)--$(EXTVERSION).sql: sql/learning_network/upgra
 CORE_HEADERS = src/core/spc_core.h src/core/spc_internal.h
 $(OBJS): $(CORE_HEADERS)
 $(OBJS:.o=.bc): $(CORE_HEADERS)
-src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o: src/pg/spc_pg.h
+src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o src/pg/svg_render.o: src/pg/spc_pg.h
 
 # C unit tests of the pure core: no server, no PostgreSQL headers.
 UNIT_CFLAGS = -std=c99 -pedantic -Wall -Wextra -Werror -O2 -g

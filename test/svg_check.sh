@@ -35,14 +35,17 @@ readme_query() {	# measure code, chart, improvement, title suffix, collaborative
 	      WHERE cp.project_id = (SELECT min(project_id) FROM learning_network.project WHERE collaborative_id = $5)
 	        AND cp.measure_code = '$1' AND cp.week_start < date '2023-09-01') s"
 }
-render() {	# name, then readme_query's first five arguments
-	local name=$1; shift
-	q -o "$out/$name.svg" -c "$(readme_query "$@" "spc.chart_svg(week_start, point, phase_label, annotation, goal, title)")"
-	q -o "$out/$name.annotations.json" -c "$(readme_query "$@" "coalesce(jsonb_agg(DISTINCT annotation) FILTER (WHERE annotation IS NOT NULL), '[]')")"
+render() {	# name, readme_query's first five arguments, style
+	local name=$1 style=$7; shift
+	q -o "$out/$name.svg" -c "$(readme_query "$1" "$2" "$3" "$4" "$5" "spc.chart_svg(week_start, point, phase_label, annotation, goal, title, '$style')")"
+	q -o "$out/$name.annotations.json" -c "$(readme_query "$1" "$2" "$3" "$4" "$5" "coalesce(jsonb_agg(DISTINCT annotation) FILTER (WHERE annotation IS NOT NULL), '[]')")"
 }
-render mammography-p-chart MAMMO_POS_PASS p up "positioning pass rate (p-chart)" 2
-render lung-screening-i-chart LCS_VOLUME i up "weekly lung screening volume (XmR)" 1
-render follow-up-laney-p-chart RFU_COMPLETE pp up "follow-up completed in window (Laney p′)" 4
+render mammography-p-chart MAMMO_POS_PASS p up "positioning pass rate (p-chart)" 2 \
+	'{"chart": "p", "y_title": "Exams meeting all criteria (%)", "x_title": "Week starting"}'
+render lung-screening-i-chart LCS_VOLUME i up "weekly lung screening volume (XmR)" 1 \
+	'{"y_title": "Screens per week", "x_title": "Week starting"}'
+render follow-up-laney-p-chart RFU_COMPLETE pp up "follow-up completed in window (Laney p′)" 4 \
+	'{"chart": "pp", "y_title": "Completed in window (%)", "x_title": "Week starting"}'
 
 readme=("$out"/*-chart.svg)
 for svg in "${readme[@]}"; do

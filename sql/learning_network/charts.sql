@@ -2,6 +2,18 @@
 -- acting role, so a chart shows exactly what the views show that role; the
 -- public chart_svg / chart_json serve them from chart_cache.
 
+-- How the network's charts look: values come multiplied (per cent for
+-- proportions), the y axis says the unit, the x axis the weeks.
+CREATE OR REPLACE FUNCTION learning_network_internal.chart_style(unit text, extra jsonb DEFAULT '{}')
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN jsonb_build_object('y_title', CASE WHEN unit = '%' THEN 'Per cent'
+                                          ELSE upper(left(unit, 1)) || substr(unit, 2) END,
+                          'x_title', 'Week starting', 'percent', unit = '%') || extra;
+COMMENT ON FUNCTION learning_network_internal.chart_style(text, jsonb) IS
+  'The spc.chart_svg style of the network''s charts for a measure''s unit (y-axis title, per cent), with extra keys.';
+
 CREATE OR REPLACE FUNCTION learning_network_internal.render_chart_svg(project_id integer, measure_id integer,
                                       from_week date DEFAULT NULL, to_week date DEFAULT NULL)
 RETURNS text
@@ -16,7 +28,8 @@ BEGIN
                          ROW(cp.y, cp.cl, cp.lcl, cp.ucl, cp.sigma, cp.signal,
                              string_to_array(cp.signal_rules, ','), cp.variation)::spc.point,
                          cp.phase_label, cp.annotation, cp.goal,
-                         coalesce(cp.facility_name, cp.facility_code) || ': ' || cp.measure_name || ' (' || cp.unit || ')')
+                         coalesce(cp.facility_name, cp.facility_code) || ': ' || cp.measure_name,
+                         learning_network_internal.chart_style(cp.unit))
     FROM @extschema@.chart_points cp
     WHERE cp.project_id = render_chart_svg.project_id AND cp.measure_id = render_chart_svg.measure_id
       AND (render_chart_svg.from_week IS NULL OR cp.week_start >= render_chart_svg.from_week)

@@ -1,26 +1,30 @@
 /*
  * src/pg/chart_svg.c
  *
- * spc.chart_svg(t, point [, phase, annotation, goal, title]): an aggregate
- * that draws the points of one chart (spc.point values, as spc.chart returns
- * them) as a standalone SVG document.  Rows carry their date, so partial
- * states combine in any order; the final function sorts them.
+ * The state of spc.chart_svg(t, point [, phase, annotation, goal, title
+ * [, style]]) and spc.chart_svg_grid(facet, t, point, ...): the points of one
+ * chart (spc.point values, as spc.chart returns them) or of a grid of them.
+ * Rows carry their x value, so partial states combine in any order; the
+ * final functions hand the rows to svg_render.c, which sorts and draws them.
  */
 #include "spc_pg.h"
 
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
 /* One row, with its texts as offsets into the state's arena (-1: NULL). */
 typedef struct SvgRow
 {
-	int32		t;
+	double		t;				/* see SpcSvgAxis */
 	double		y,
 				cl,
 				lcl,
@@ -30,6 +34,7 @@ typedef struct SvgRow
 	int32		phase;
 	int32		annotation;
 	int32		signals;
+	int32		facet;
 	bool		signal;
 } SvgRow;
 
@@ -41,9 +46,11 @@ typedef struct SvgState
 	StringInfoData arena;
 	double		goal;
 	int32		title;
+	int32		style;			/* the style argument as text */
+	int32		axis;			/* SpcSvgAxis of the x values */
 } SvgState;
 
-#define SVG_STATE_VERSION 1
+#define SVG_STATE_VERSION 2
 
 static SvgState *
 svg_new_state(MemoryContext mcxt)
@@ -56,6 +63,8 @@ svg_new_state(MemoryContext mcxt)
 	initStringInfo(&state->arena);
 	state->goal = NAN;
 	state->title = -1;
+	state->style = -1;
+	state->axis = SPC_SVG_AXIS_DATE;
 	MemoryContextSwitchTo(old);
 	return state;
 }
@@ -110,36 +119,122 @@ variation_of(const char *name)
 	return SPC_VARIATION_NONE;
 }
 
-PG_FUNCTION_INFO_V1(spc_chart_svg_accum);
-
-/* Transition: (state, t date, point spc.point [, phase, annotation, goal, title]). */
-Datum
-spc_chart_svg_accum(PG_FUNCTION_ARGS)
+/*
+ * The least of two texts (NULL the greatest): the chart's title and style
+ * are the least given, so every plan picks the same ones.
+ */
+static bool
+text_before(const SvgState *state, int32 offset, const char *text, int len)
 {
-	MemoryContext aggcontext = SpcAggregateContext(fcinfo, "spc_chart_svg_accum");
+	const char *kept;
+	int			cmp;
+
+	if (offset < 0)
+		return true;
+	kept = state->arena.data + offset;
+	cmp = strncmp(text, kept, len);
+	return cmp < 0 || (cmp == 0 && kept[len] != '\0' && len < (int) strlen(kept));
+}
+
+static void
+keep_least_text(FunctionCallInfo fcinfo, int argno, SvgState *state, MemoryContext mcxt, int32 *offset)
+{
+	text	   *t;
+
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return;
+	t = PG_GETARG_TEXT_PP(argno);
+	if (text_before(state, *offset, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)))
+		*offset = keep_text(state, mcxt, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+}
+
+/* The x value of argument argno as a double, by its type; false: not drawn. */
+static bool
+x_value(FunctionCallInfo fcinfo, int argno, double *t, int32 *axis)
+{
+	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
+
+	if (PG_ARGISNULL(argno))
+		return false;
+	switch (type)
+	{
+		case DATEOID:
+			{
+				DateADT		d = PG_GETARG_DATEADT(argno);
+
+				*axis = SPC_SVG_AXIS_DATE;
+				*t = d;
+				return !DATE_NOT_FINITE(d);
+			}
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+			{
+				Timestamp	ts = PG_GETARG_TIMESTAMP(argno);
+
+				if (TIMESTAMP_NOT_FINITE(ts))
+					return false;
+				/* shown in the session's time zone, as PostgreSQL shows it */
+				if (type == TIMESTAMPTZOID)
+				{
+					ts = DatumGetTimestamp(DirectFunctionCall1(timestamptz_timestamp, TimestampTzGetDatum(ts)));
+					if (TIMESTAMP_NOT_FINITE(ts))
+						return false;
+				}
+				*axis = SPC_SVG_AXIS_TIME;
+				*t = (double) ts / (double) USECS_PER_DAY;
+				return true;
+			}
+		case FLOAT8OID:
+			*axis = SPC_SVG_AXIS_NUMBER;
+			*t = PG_GETARG_FLOAT8(argno);
+			return isfinite(*t);
+		default:
+			elog(ERROR, "spc.chart_svg: unexpected x type %u", type);
+	}
+	return false;
+}
+
+/*
+ * Transition: (state, [facet,] t, point [, phase, annotation, goal, title
+ * [, style]]); `first` is the position of t.
+ */
+static Datum
+svg_accum(FunctionCallInfo fcinfo, int first, const char *caller)
+{
+	MemoryContext aggcontext = SpcAggregateContext(fcinfo, caller);
 	SvgState   *state = PG_ARGISNULL(0) ? svg_new_state(aggcontext) : (SvgState *) PG_GETARG_POINTER(0);
 	HeapTupleHeader point;
 	SvgRow	   *row;
 	bool		isnull;
 	Datum		d;
+	double		t;
+	int32		axis;
 
-	/* the goal and title of the chart: the first non-NULL ones */
-	if (PG_NARGS() > 5 && !PG_ARGISNULL(5) && isnan(state->goal))
-		state->goal = PG_GETARG_FLOAT8(5);
-	if (PG_NARGS() > 6 && state->title < 0)
-		state->title = keep_text_arg(fcinfo, 6, state, aggcontext);
+	/* the goal, title and style of the chart: the least ones given */
+	if (PG_NARGS() > first + 4 && !PG_ARGISNULL(first + 4) &&
+		(isnan(state->goal) || PG_GETARG_FLOAT8(first + 4) < state->goal))
+		state->goal = PG_GETARG_FLOAT8(first + 4);
+	keep_least_text(fcinfo, first + 5, state, aggcontext, &state->title);
+	if (PG_NARGS() > first + 6 && !PG_ARGISNULL(first + 6))
+	{
+		char	   *style = JsonbToCString(NULL, &PG_GETARG_JSONB_P(first + 6)->root, 0);
 
-	/* a row without a date or a point has no place on the chart */
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || DATE_NOT_FINITE(PG_GETARG_DATEADT(1)))
+		if (text_before(state, state->style, style, strlen(style)))
+			state->style = keep_text(state, aggcontext, style, strlen(style));
+	}
+
+	/* a row without an x value or a point has no place on the chart */
+	if (!x_value(fcinfo, first, &t, &axis) || PG_ARGISNULL(first + 1))
 		PG_RETURN_POINTER(state);
-	point = PG_GETARG_HEAPTUPLEHEADER(2);
+	state->axis = axis;
+	point = PG_GETARG_HEAPTUPLEHEADER(first + 1);
 	if (state->nrows == state->capacity)
 	{
 		state->capacity *= 2;
 		state->rows = repalloc_huge(state->rows, mul_size(state->capacity, sizeof(SvgRow)));
 	}
 	row = &state->rows[state->nrows++];
-	row->t = PG_GETARG_DATEADT(1);
+	row->t = t;
 	row->y = point_float(point, "y");
 	row->cl = point_float(point, "cl");
 	row->lcl = point_float(point, "lcl");
@@ -167,9 +262,28 @@ spc_chart_svg_accum(PG_FUNCTION_ARGS)
 		if (list.len > 0)
 			row->signals = keep_text(state, aggcontext, list.data, list.len);
 	}
-	row->phase = keep_text_arg(fcinfo, 3, state, aggcontext);
-	row->annotation = keep_text_arg(fcinfo, 4, state, aggcontext);
+	row->phase = keep_text_arg(fcinfo, first + 2, state, aggcontext);
+	row->annotation = keep_text_arg(fcinfo, first + 3, state, aggcontext);
+	row->facet = first > 1 ? keep_text_arg(fcinfo, 1, state, aggcontext) : -1;
 	PG_RETURN_POINTER(state);
+}
+
+PG_FUNCTION_INFO_V1(spc_chart_svg_accum);
+
+/* Transition: (state, t, point [, phase, annotation, goal, title [, style]]). */
+Datum
+spc_chart_svg_accum(PG_FUNCTION_ARGS)
+{
+	return svg_accum(fcinfo, 1, "spc_chart_svg_accum");
+}
+
+PG_FUNCTION_INFO_V1(spc_chart_svg_grid_accum);
+
+/* Transition: (state, facet, t, point, phase, annotation, goal, title, style). */
+Datum
+spc_chart_svg_grid_accum(PG_FUNCTION_ARGS)
+{
+	return svg_accum(fcinfo, 2, "spc_chart_svg_grid_accum");
 }
 
 /* Append b's rows and texts to a. */
@@ -192,12 +306,17 @@ svg_append(SvgState *a, const SvgState *b, MemoryContext mcxt)
 		row->phase = row->phase < 0 ? -1 : row->phase + shift;
 		row->annotation = row->annotation < 0 ? -1 : row->annotation + shift;
 		row->signals = row->signals < 0 ? -1 : row->signals + shift;
+		row->facet = row->facet < 0 ? -1 : row->facet + shift;
 	}
 	appendBinaryStringInfo(&a->arena, b->arena.data, b->arena.len);
-	if (isnan(a->goal))
+	if (isnan(a->goal) || b->goal < a->goal)
 		a->goal = b->goal;
-	if (a->title < 0 && b->title >= 0)
+	if (b->title >= 0 && text_before(a, a->title, b->arena.data + b->title, strlen(b->arena.data + b->title)))
 		a->title = b->title + shift;
+	if (b->style >= 0 && text_before(a, a->style, b->arena.data + b->style, strlen(b->arena.data + b->style)))
+		a->style = b->style + shift;
+	if (b->nrows > 0)
+		a->axis = b->axis;
 	MemoryContextSwitchTo(old);
 }
 
@@ -235,12 +354,14 @@ spc_chart_svg_serialize(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, SVG_STATE_VERSION);
 	pq_sendfloat8(&buf, state->goal);
 	pq_sendint32(&buf, state->title);
+	pq_sendint32(&buf, state->style);
+	pq_sendint32(&buf, state->axis);
 	pq_sendint64(&buf, state->nrows);
 	for (int64 i = 0; i < state->nrows; i++)
 	{
 		const SvgRow *r = &state->rows[i];
 
-		pq_sendint32(&buf, r->t);
+		pq_sendfloat8(&buf, r->t);
 		pq_sendfloat8(&buf, r->y);
 		pq_sendfloat8(&buf, r->cl);
 		pq_sendfloat8(&buf, r->lcl);
@@ -250,6 +371,7 @@ spc_chart_svg_serialize(PG_FUNCTION_ARGS)
 		pq_sendint32(&buf, r->phase);
 		pq_sendint32(&buf, r->annotation);
 		pq_sendint32(&buf, r->signals);
+		pq_sendint32(&buf, r->facet);
 		pq_sendbyte(&buf, r->signal);
 	}
 	pq_sendint32(&buf, state->arena.len);
@@ -275,16 +397,20 @@ spc_chart_svg_deserialize(PG_FUNCTION_ARGS)
 	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
 	StringInfoData buf;
 	SvgState   *state = svg_new_state(aggcontext);
-	const int64 row_bytes = 4 + 5 * 8 + 4 * 4 + 1;
+	const int64 row_bytes = 6 * 8 + 5 * 4 + 1;
 	int64		nrows;
 	int32		arena_len;
 	MemoryContext old;
 
 	SpcStateReader(&buf, bytes);
-	if (buf.len < 4 + 8 + 4 + 8 + 4 || pq_getmsgint(&buf, 4) != SVG_STATE_VERSION)
+	if (buf.len < 4 + 8 + 3 * 4 + 8 + 4 || pq_getmsgint(&buf, 4) != SVG_STATE_VERSION)
 		report_bad_svg_state();
 	state->goal = pq_getmsgfloat8(&buf);
 	state->title = pq_getmsgint(&buf, 4);
+	state->style = pq_getmsgint(&buf, 4);
+	state->axis = pq_getmsgint(&buf, 4);
+	if (state->axis < SPC_SVG_AXIS_DATE || state->axis > SPC_SVG_AXIS_NUMBER)
+		report_bad_svg_state();
 	nrows = pq_getmsgint64(&buf);
 	if (nrows < 0 || nrows > (buf.len - buf.cursor) / row_bytes)
 		report_bad_svg_state();
@@ -296,7 +422,7 @@ spc_chart_svg_deserialize(PG_FUNCTION_ARGS)
 	{
 		SvgRow	   *r = &state->rows[i];
 
-		r->t = pq_getmsgint(&buf, 4);
+		r->t = pq_getmsgfloat8(&buf);
 		r->y = pq_getmsgfloat8(&buf);
 		r->cl = pq_getmsgfloat8(&buf);
 		r->lcl = pq_getmsgfloat8(&buf);
@@ -306,6 +432,7 @@ spc_chart_svg_deserialize(PG_FUNCTION_ARGS)
 		r->phase = pq_getmsgint(&buf, 4);
 		r->annotation = pq_getmsgint(&buf, 4);
 		r->signals = pq_getmsgint(&buf, 4);
+		r->facet = pq_getmsgint(&buf, 4);
 		r->signal = pq_getmsgbyte(&buf) != 0;
 	}
 	state->nrows = nrows;
@@ -319,16 +446,20 @@ spc_chart_svg_deserialize(PG_FUNCTION_ARGS)
 	/* every text offset must start a terminated string inside the arena */
 	for (int64 i = -1; i < nrows; i++)
 	{
-		int32		offsets[3];
+		int32		offsets[4];
 		int			count = 0;
 
 		if (i < 0)
+		{
 			offsets[count++] = state->title;
+			offsets[count++] = state->style;
+		}
 		else
 		{
 			offsets[count++] = state->rows[i].phase;
 			offsets[count++] = state->rows[i].annotation;
 			offsets[count++] = state->rows[i].signals;
+			offsets[count++] = state->rows[i].facet;
 			if (state->rows[i].variation < SPC_VARIATION_NONE ||
 				state->rows[i].variation > SPC_VARIATION_NEUTRAL_LOW)
 				report_bad_svg_state();
@@ -347,70 +478,55 @@ arena_text(const SvgState *state, int32 offset)
 	return offset < 0 ? NULL : state->arena.data + offset;
 }
 
-static int
-compare_svg_rows(const void *a, const void *b)
+/* The rows as svg_render.c takes them (a copy: the state stays as it is). */
+static Datum
+svg_final(FunctionCallInfo fcinfo, bool grid, const char *caller)
 {
-	int32		x = ((const SvgRow *) a)->t;
-	int32		y = ((const SvgRow *) b)->t;
+	SvgState   *state = PG_ARGISNULL(0) ? NULL : (SvgState *) PG_GETARG_POINTER(0);
+	SpcSvgRow  *rows;
 
-	return (x > y) - (x < y);
-}
+	(void) SpcAggregateContext(fcinfo, caller);
+	if (state == NULL || state->nrows == 0)
+		PG_RETURN_NULL();
+	rows = palloc_extended(mul_size(state->nrows, sizeof(SpcSvgRow)), MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < state->nrows; i++)
+	{
+		const SvgRow *r = &state->rows[i];
 
-static void *
-palloc_grow(void *ctx, void *old, size_t size)
-{
-	if (!AllocSizeIsValid(size))
-		return NULL;
-	return old ? repalloc(old, size) : palloc(size);
+		if ((i & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		rows[i].t = r->t;
+		rows[i].y = r->y;
+		rows[i].cl = r->cl;
+		rows[i].lcl = r->lcl;
+		rows[i].ucl = r->ucl;
+		rows[i].sigma = r->sigma;
+		rows[i].signal = r->signal;
+		rows[i].variation = (SpcVariation) r->variation;
+		rows[i].phase = arena_text(state, r->phase);
+		rows[i].annotation = arena_text(state, r->annotation);
+		rows[i].signals = arena_text(state, r->signals);
+		rows[i].facet = arena_text(state, r->facet);
+	}
+	PG_RETURN_TEXT_P(SpcRenderSvg(rows, state->nrows, (SpcSvgAxis) state->axis,
+								  arena_text(state, state->title), state->goal,
+								  arena_text(state, state->style), grid));
 }
 
 PG_FUNCTION_INFO_V1(spc_chart_svg_final);
 
-/* Sort by date, number the phases, render. */
+/* Sort, number the phases, render. */
 Datum
 spc_chart_svg_final(PG_FUNCTION_ARGS)
 {
-	SvgState   *state = PG_ARGISNULL(0) ? NULL : (SvgState *) PG_GETARG_POINTER(0);
-	SvgRow	   *rows;
-	SpcSvgPoint *points;
-	SpcSvgChart chart;
-	SpcStr		out = {NULL, 0, 0, palloc_grow, NULL, false};
-	int			phase = 0;
+	return svg_final(fcinfo, false, "spc_chart_svg_final");
+}
 
-	(void) SpcAggregateContext(fcinfo, "spc_chart_svg_final");
-	if (state == NULL || state->nrows == 0)
-		PG_RETURN_NULL();
-	/* sort a copy: a final function must not change its state */
-	rows = palloc_extended(mul_size(state->nrows, sizeof(SvgRow)), MCXT_ALLOC_HUGE);
-	memcpy(rows, state->rows, state->nrows * sizeof(SvgRow));
-	qsort(rows, state->nrows, sizeof(SvgRow), compare_svg_rows);
-	points = palloc_extended(mul_size(state->nrows, sizeof(SpcSvgPoint)), MCXT_ALLOC_HUGE);
-	for (int64 i = 0; i < state->nrows; i++)
-	{
-		const char *label = arena_text(state, rows[i].phase);
-		const char *previous = i > 0 ? arena_text(state, rows[i - 1].phase) : NULL;
+PG_FUNCTION_INFO_V1(spc_chart_svg_grid_final);
 
-		if (i > 0 && strcmp(label ? label : "", previous ? previous : "") != 0)
-			phase++;
-		points[i].t = rows[i].t;
-		points[i].y = rows[i].y;
-		points[i].cl = rows[i].cl;
-		points[i].lcl = rows[i].lcl;
-		points[i].ucl = rows[i].ucl;
-		points[i].sigma = rows[i].sigma;
-		points[i].signal = rows[i].signal;
-		points[i].variation = (SpcVariation) rows[i].variation;
-		points[i].phase = phase;
-		points[i].phase_label = label;
-		points[i].signals = arena_text(state, rows[i].signals);
-		points[i].annotation = arena_text(state, rows[i].annotation);
-	}
-	chart.title = arena_text(state, state->title);
-	chart.unit = NULL;
-	chart.goal = state->goal;
-	if (!spc_svg_render(&chart, points, state->nrows, &out))
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("chart too large for spc.chart_svg")));
-	PG_RETURN_TEXT_P(cstring_to_text_with_len(out.data, out.len));
+/* One chart per facet, in a grid. */
+Datum
+spc_chart_svg_grid_final(PG_FUNCTION_ARGS)
+{
+	return svg_final(fcinfo, true, "spc_chart_svg_grid_final");
 }

@@ -75,6 +75,31 @@ extern Datum SpcPointDatum(TupleDesc tupdesc, const SpcPoint *point, SpcPointCac
 /* Build an spc.phase from a core phase summary. */
 extern Datum SpcPhaseDatum(TupleDesc tupdesc, const SpcPhase *phase);
 
+/* One row of spc.chart_svg as the renderer takes it (svg_render.c). */
+typedef struct SpcSvgRow
+{
+	double		t,
+				y,
+				cl,
+				lcl,
+				ucl,
+				sigma;
+	bool		signal;
+	SpcVariation variation;
+	const char *phase;			/* texts may be NULL */
+	const char *annotation;
+	const char *signals;
+	const char *facet;
+} SpcSvgRow;
+
+/*
+ * Sort the rows into a total order, read the style (jsonb text, may be
+ * NULL) and draw one chart, or a grid with one chart per facet.  The rows
+ * are reordered in place.
+ */
+extern text *SpcRenderSvg(SpcSvgRow *rows, int64 count, SpcSvgAxis axis, const char *title,
+						  double goal, const char *style, bool grid);
+
 /* The aggregate's memory context; an error outside an aggregate. */
 extern MemoryContext SpcAggregateContext(FunctionCallInfo fcinfo, const char *caller);
 

@@ -31,6 +31,13 @@ grow(void *ctx, void *old, size_t size)
 }
 
 static void
+release(void *ctx, void *block)
+{
+	(void) ctx;
+	free(block);
+}
+
+static void
 check(int ok, const char *what)
 {
 	if (!ok)
@@ -125,7 +132,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		static SpcSvgPoint svg_points[MAX_ROWS];
 		SpcSvgChart chart = {"fuzz <&> \"chart\"", "unit", nsub > 0 ? pt[0].cl : NAN};
-		SpcStr		out = {NULL, 0, 0, grow, NULL, false};
+		SpcStr		out = {NULL, 0, 0, grow, NULL, false, release};
 
 		for (size_t i = 0; i < nsub; i++)
 		{
