@@ -215,3 +215,49 @@ END $$;
 
 COMMENT ON FUNCTION @extschema@.element_pareto(integer, integer, date, date) IS
   'Pareto of failed criteria: for an overall measure with element (per-criterion) measures, each criterion''s failures over a period, largest first, with its share and the cumulative share of all failures.';
+
+-- Small multiples: one SVG with a chart per facility (a measure across the
+-- network, for staff and for members comparing with their peers) or per
+-- measure (a project's overview page in the HUB).  They read chart_points
+-- as the caller, so a grid shows exactly the series the caller may see,
+-- under the names or pseudonyms the caller may see.
+CREATE OR REPLACE FUNCTION @extschema@.measure_grid_svg(measure_id integer, from_week date DEFAULT NULL,
+                                             to_week date DEFAULT NULL, y_scale text DEFAULT 'shared')
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+BEGIN
+  RETURN (
+    SELECT spc.chart_svg_grid(coalesce(cp.facility_name, cp.facility_code), cp.week_start,
+                              ROW(cp.y, cp.cl, cp.lcl, cp.ucl, cp.sigma, cp.signal,
+                                  string_to_array(cp.signal_rules, ','), cp.variation)::spc.point,
+                              cp.phase_label, cp.annotation, cp.goal, cp.measure_name || ': every facility',
+                              learning_network_internal.chart_style(cp.unit, jsonb_build_object('y_scale', y_scale)))
+    FROM @extschema@.chart_points cp
+    WHERE cp.measure_id = measure_grid_svg.measure_id
+      AND (measure_grid_svg.from_week IS NULL OR cp.week_start >= measure_grid_svg.from_week)
+      AND (measure_grid_svg.to_week IS NULL OR cp.week_start <= measure_grid_svg.to_week));
+END $$;
+COMMENT ON FUNCTION @extschema@.measure_grid_svg(integer, date, date, text) IS
+  'Small multiples of one measure: a control chart per facility the caller may see (named, or under its pseudonym) in one SVG, with one y scale for all (y_scale shared) or one each (free); NULL when there are no weeks.';
+
+CREATE OR REPLACE FUNCTION @extschema@.project_grid_svg(project_id integer, from_week date DEFAULT NULL,
+                                             to_week date DEFAULT NULL, y_scale text DEFAULT 'free')
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+BEGIN
+  RETURN (
+    SELECT spc.chart_svg_grid(cp.measure_name || ' (' || cp.unit || ')', cp.week_start,
+                              ROW(cp.y, cp.cl, cp.lcl, cp.ucl, cp.sigma, cp.signal,
+                                  string_to_array(cp.signal_rules, ','), cp.variation)::spc.point,
+                              cp.phase_label, cp.annotation, cp.goal,
+                              coalesce(cp.facility_name, cp.facility_code) || ': every measure',
+                              jsonb_build_object('x_title', 'Week starting', 'y_scale', y_scale))
+    FROM @extschema@.chart_points cp
+    WHERE cp.project_id = project_grid_svg.project_id
+      AND (project_grid_svg.from_week IS NULL OR cp.week_start >= project_grid_svg.from_week)
+      AND (project_grid_svg.to_week IS NULL OR cp.week_start <= project_grid_svg.to_week));
+END $$;
+COMMENT ON FUNCTION @extschema@.project_grid_svg(integer, date, date, text) IS
+  'Small multiples of one project for its overview page: a control chart per measure in one SVG, each with its own y scale (y_scale free, the default: measures differ in unit) or one for all (shared); NULL when there are no weeks or none the caller may see.';

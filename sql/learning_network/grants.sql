@@ -44,6 +44,7 @@ GRANT SELECT ON @extschema@.chart_points, @extschema@.measures TO learning_netwo
 GRANT EXECUTE ON FUNCTION
     @extschema@.chart_svg(integer, integer, date, date), @extschema@.chart_json(integer, integer, date, date),
     @extschema@.element_pareto(integer, integer, date, date),
+    @extschema@.measure_grid_svg(integer, date, date, text), @extschema@.project_grid_svg(integer, date, date, text),
     @extschema@.record_week(integer, integer, date, bigint, double precision, double precision, boolean, text, integer),
     @extschema@.delete_week(integer, integer, date, integer),
     @extschema@.set_phase(integer, date, text, integer, integer, text), @extschema@.move_phase(integer, date),

@@ -1815,7 +1815,7 @@ render_panel(SpcStr *s, Panel *pn, PanelPlan *plan, const char *title, double go
 	}
 	else
 		value_range(pn->p, pn->n, goal, pn->scale, &lo, &hi);
-	set_value_scale(pn, lo, hi, (int) fmax(3, (bh - 120) / 34));
+	set_value_scale(pn, lo, hi, (int) fmax(3, (bh - (pn->compact ? 60 : 120)) / (pn->compact ? 26 : 34)));
 	set_time_range(pn);
 	if (!x_title || !*x_title)
 		x_title = chart->axis == SPC_SVG_AXIS_NUMBER ? "Sample" : chart->axis == SPC_SVG_AXIS_TIME ? "Time" : "Date";
@@ -2207,18 +2207,16 @@ spc_svg_variation_icon(SpcVariation variation, SpcImprovement improvement, doubl
 	/* seven dots: level for common cause, the last four shifted for a signal */
 	for (int i = 0; i < 7; i++)
 	{
+		bool		common = variation == SPC_VARIATION_COMMON_CAUSE || variation == SPC_VARIATION_NONE;
 		double		x = 8 + i * 4,
-					y = variation == SPC_VARIATION_COMMON_CAUSE || variation == SPC_VARIATION_NONE
-			? (i % 2 ? 22 : 18) : (i < 3 ? 24 : (high ? 15 : 29)) - (high ? 0 : 0);
+					y = common ? (i % 2 ? 22 : 18) : i < 3 ? 20 : high ? 14 : 26;
 
-		if (variation != SPC_VARIATION_COMMON_CAUSE && variation != SPC_VARIATION_NONE && !high && i < 3)
-			y = 15;
 		putf(s, "<circle cx=\"%.0f\" cy=\"%.0f\" r=\"1.9\" fill=\"%s\"/>", x, y,
 			 (variation == SPC_VARIATION_COMMON_CAUSE || variation == SPC_VARIATION_NONE || i < 3) ? "#7f7f7f" : fill);
 	}
 	if (letter)
-		putf(s, "<text x=\"20\" y=\"%d\" font-family=\"" FONT "\" font-size=\"11\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"%s\">%s</text>",
-			 high ? 34 : 13, fill, letter);
+		putf(s, "<text x=\"20\" y=\"%d\" font-family=\"" FONT "\" font-size=\"10\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"%s\">%s</text>",
+			 high ? 33 : 15, fill, letter);
 	put_literal(s, "</svg>\n");
 	return !s->failed;
 }

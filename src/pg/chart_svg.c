@@ -29,7 +29,8 @@ typedef struct SvgRow
 				cl,
 				lcl,
 				ucl,
-				sigma;
+				sigma,
+				goal;			/* the row's goal (a grid draws each facet's) */
 	int32		variation;
 	int32		phase;
 	int32		annotation;
@@ -235,6 +236,7 @@ svg_accum(FunctionCallInfo fcinfo, int first, const char *caller)
 	}
 	row = &state->rows[state->nrows++];
 	row->t = t;
+	row->goal = PG_NARGS() > first + 4 && !PG_ARGISNULL(first + 4) ? PG_GETARG_FLOAT8(first + 4) : NAN;
 	row->y = point_float(point, "y");
 	row->cl = point_float(point, "cl");
 	row->lcl = point_float(point, "lcl");
@@ -367,6 +369,7 @@ spc_chart_svg_serialize(PG_FUNCTION_ARGS)
 		pq_sendfloat8(&buf, r->lcl);
 		pq_sendfloat8(&buf, r->ucl);
 		pq_sendfloat8(&buf, r->sigma);
+		pq_sendfloat8(&buf, r->goal);
 		pq_sendint32(&buf, r->variation);
 		pq_sendint32(&buf, r->phase);
 		pq_sendint32(&buf, r->annotation);
@@ -397,7 +400,7 @@ spc_chart_svg_deserialize(PG_FUNCTION_ARGS)
 	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
 	StringInfoData buf;
 	SvgState   *state = svg_new_state(aggcontext);
-	const int64 row_bytes = 6 * 8 + 5 * 4 + 1;
+	const int64 row_bytes = 7 * 8 + 5 * 4 + 1;
 	int64		nrows;
 	int32		arena_len;
 	MemoryContext old;
@@ -428,6 +431,7 @@ spc_chart_svg_deserialize(PG_FUNCTION_ARGS)
 		r->lcl = pq_getmsgfloat8(&buf);
 		r->ucl = pq_getmsgfloat8(&buf);
 		r->sigma = pq_getmsgfloat8(&buf);
+		r->goal = pq_getmsgfloat8(&buf);
 		r->variation = pq_getmsgint(&buf, 4);
 		r->phase = pq_getmsgint(&buf, 4);
 		r->annotation = pq_getmsgint(&buf, 4);
@@ -501,6 +505,7 @@ svg_final(FunctionCallInfo fcinfo, bool grid, const char *caller)
 		rows[i].lcl = r->lcl;
 		rows[i].ucl = r->ucl;
 		rows[i].sigma = r->sigma;
+		rows[i].goal = r->goal;
 		rows[i].signal = r->signal;
 		rows[i].variation = (SpcVariation) r->variation;
 		rows[i].phase = arena_text(state, r->phase);

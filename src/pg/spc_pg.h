@@ -83,7 +83,8 @@ typedef struct SpcSvgRow
 				cl,
 				lcl,
 				ucl,
-				sigma;
+				sigma,
+				goal;
 	bool		signal;
 	SpcVariation variation;
 	const char *phase;			/* texts may be NULL */

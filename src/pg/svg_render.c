@@ -53,6 +53,7 @@ compare_rows(const void *pa, const void *pb)
 		(c = compare_double(a->lcl, b->lcl)) != 0 ||
 		(c = compare_double(a->ucl, b->ucl)) != 0 ||
 		(c = compare_double(a->sigma, b->sigma)) != 0 ||
+		(c = compare_double(a->goal, b->goal)) != 0 ||
 		(c = (int) a->signal - (int) b->signal) != 0 ||
 		(c = (int) a->variation - (int) b->variation) != 0 ||
 		(c = compare_text(a->signals, b->signals)) != 0)
@@ -293,17 +294,22 @@ SpcRenderSvg(SpcSvgRow *rows, int64 count, SpcSvgAxis axis, const char *title,
 		SpcSvgFacet *facets = palloc(mul_size(count, sizeof(SpcSvgFacet)));
 		size_t		nfacets = 0;
 
-		/* a grid has no one goal: each facet's is its least */
+		/* a grid has no one goal: each facet's is the least of its rows' */
 		for (int64 from = 0; from < count;)
 		{
 			int64		to = from + 1;
+			double		facet_goal = rows[from].goal;
 
 			while (to < count && compare_text(rows[to].facet, rows[from].facet) == 0)
+			{
+				if (isnan(facet_goal) || rows[to].goal < facet_goal)
+					facet_goal = rows[to].goal;
 				to++;
+			}
 			facets[nfacets].label = rows[from].facet ? rows[from].facet : "(none)";
 			facets[nfacets].points = core_points(rows, from, to);
 			facets[nfacets].count = to - from;
-			facets[nfacets].goal = goal;
+			facets[nfacets].goal = facet_goal;
 			nfacets++;
 			from = to;
 		}

@@ -131,7 +131,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the same points drawn as SVG: a whole document, no nan or inf in it */
 	{
 		static SpcSvgPoint svg_points[MAX_ROWS];
-		SpcSvgChart chart = {"fuzz <&> \"chart\"", "unit", nsub > 0 ? pt[0].cl : NAN};
+		SpcSvgChart chart = {.title = "fuzz <&> \"chart\"", .unit = "unit", .goal = nsub > 0 ? pt[0].cl : NAN};
 		SpcStr		out = {NULL, 0, 0, grow, NULL, false, release};
 
 		for (size_t i = 0; i < nsub; i++)
