@@ -11,6 +11,15 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE OR REPLACE FUNCTION @extschema@.chart_svg_accum(internal, date, @extschema@.point, text, text, double precision, text, jsonb)
 RETURNS internal AS 'MODULE_PATHNAME', 'spc_chart_svg_accum'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION @extschema@.chart_svg_accum(internal, timestamp, @extschema@.point)
+RETURNS internal AS 'MODULE_PATHNAME', 'spc_chart_svg_accum'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION @extschema@.chart_svg_accum(internal, timestamptz, @extschema@.point)
+RETURNS internal AS 'MODULE_PATHNAME', 'spc_chart_svg_accum'
+LANGUAGE C STABLE PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION @extschema@.chart_svg_accum(internal, double precision, @extschema@.point)
+RETURNS internal AS 'MODULE_PATHNAME', 'spc_chart_svg_accum'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE OR REPLACE FUNCTION @extschema@.chart_svg_accum(internal, timestamp, @extschema@.point, text, text, double precision, text, jsonb)
 RETURNS internal AS 'MODULE_PATHNAME', 'spc_chart_svg_accum'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -37,6 +46,9 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.chart_svg_accum(internal, date, @extschema@.point) IS 'Transition function of spc.chart_svg.';
 COMMENT ON FUNCTION @extschema@.chart_svg_accum(internal, date, @extschema@.point, text, text, double precision, text) IS 'Transition function of spc.chart_svg.';
 COMMENT ON FUNCTION @extschema@.chart_svg_accum(internal, date, @extschema@.point, text, text, double precision, text, jsonb) IS 'Transition function of spc.chart_svg.';
+COMMENT ON FUNCTION @extschema@.chart_svg_accum(internal, timestamp, @extschema@.point) IS 'Transition function of spc.chart_svg.';
+COMMENT ON FUNCTION @extschema@.chart_svg_accum(internal, timestamptz, @extschema@.point) IS 'Transition function of spc.chart_svg.';
+COMMENT ON FUNCTION @extschema@.chart_svg_accum(internal, double precision, @extschema@.point) IS 'Transition function of spc.chart_svg.';
 COMMENT ON FUNCTION @extschema@.chart_svg_accum(internal, timestamp, @extschema@.point, text, text, double precision, text, jsonb) IS 'Transition function of spc.chart_svg.';
 COMMENT ON FUNCTION @extschema@.chart_svg_accum(internal, timestamptz, @extschema@.point, text, text, double precision, text, jsonb) IS 'Transition function of spc.chart_svg.';
 COMMENT ON FUNCTION @extschema@.chart_svg_accum(internal, double precision, @extschema@.point, text, text, double precision, text, jsonb) IS 'Transition function of spc.chart_svg.';
@@ -56,6 +68,18 @@ CREATE OR REPLACE AGGREGATE @extschema@.chart_svg(t date, point @extschema@.poin
   DESERIALFUNC = @extschema@.chart_svg_deserialize, PARALLEL = SAFE);
 CREATE OR REPLACE AGGREGATE @extschema@.chart_svg(t date, point @extschema@.point, phase text, annotation text,
                                        goal double precision, title text, style jsonb) (
+  SFUNC = @extschema@.chart_svg_accum, STYPE = internal, FINALFUNC = @extschema@.chart_svg_final,
+  COMBINEFUNC = @extschema@.chart_svg_combine, SERIALFUNC = @extschema@.chart_svg_serialize,
+  DESERIALFUNC = @extschema@.chart_svg_deserialize, PARALLEL = SAFE);
+CREATE OR REPLACE AGGREGATE @extschema@.chart_svg(t timestamp, point @extschema@.point) (
+  SFUNC = @extschema@.chart_svg_accum, STYPE = internal, FINALFUNC = @extschema@.chart_svg_final,
+  COMBINEFUNC = @extschema@.chart_svg_combine, SERIALFUNC = @extschema@.chart_svg_serialize,
+  DESERIALFUNC = @extschema@.chart_svg_deserialize, PARALLEL = SAFE);
+CREATE OR REPLACE AGGREGATE @extschema@.chart_svg(t timestamptz, point @extschema@.point) (
+  SFUNC = @extschema@.chart_svg_accum, STYPE = internal, FINALFUNC = @extschema@.chart_svg_final,
+  COMBINEFUNC = @extschema@.chart_svg_combine, SERIALFUNC = @extschema@.chart_svg_serialize,
+  DESERIALFUNC = @extschema@.chart_svg_deserialize, PARALLEL = SAFE);
+CREATE OR REPLACE AGGREGATE @extschema@.chart_svg(t double precision, point @extschema@.point) (
   SFUNC = @extschema@.chart_svg_accum, STYPE = internal, FINALFUNC = @extschema@.chart_svg_final,
   COMBINEFUNC = @extschema@.chart_svg_combine, SERIALFUNC = @extschema@.chart_svg_serialize,
   DESERIALFUNC = @extschema@.chart_svg_deserialize, PARALLEL = SAFE);
@@ -81,6 +105,12 @@ COMMENT ON AGGREGATE @extschema@.chart_svg(date, @extschema@.point, text, text, 
   'spc.chart_svg with a phase label per point (a change of label draws a phase break), annotation text per point (a numbered marker, the text in a key below the chart), a goal line and a title.';
 COMMENT ON AGGREGATE @extschema@.chart_svg(date, @extschema@.point, text, text, double precision, text, jsonb) IS
   'spc.chart_svg with a style: a JSON object with width, height, y_title, x_title, id (of the document''s ids), chart (the spc.chart argument: p and pp are drawn per cent), percent, scale.';
+COMMENT ON AGGREGATE @extschema@.chart_svg(timestamp, @extschema@.point) IS
+  'spc.chart_svg with a timestamp x axis.';
+COMMENT ON AGGREGATE @extschema@.chart_svg(timestamptz, @extschema@.point) IS
+  'spc.chart_svg with a timestamptz x axis, drawn in the session''s time zone.';
+COMMENT ON AGGREGATE @extschema@.chart_svg(double precision, @extschema@.point) IS
+  'spc.chart_svg with a numeric x axis (sample number, hour, ...).';
 COMMENT ON AGGREGATE @extschema@.chart_svg(timestamp, @extschema@.point, text, text, double precision, text, jsonb) IS
   'spc.chart_svg with a timestamp x axis (ticks on hours, days, weeks, months or years).';
 COMMENT ON AGGREGATE @extschema@.chart_svg(timestamptz, @extschema@.point, text, text, double precision, text, jsonb) IS

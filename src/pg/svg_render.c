@@ -77,7 +77,7 @@ report_bad_style(const char *key, const char *why)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid spc.chart_svg style key \"%s\"", key),
+			 errmsg("invalid value for spc.chart_svg style key \"%s\"", key),
 			 errdetail("%s", why),
 			 errhint("%s", style_keys_hint)));
 }
@@ -207,7 +207,10 @@ parse_style(const char *json, SvgStyle *style)
 			style->shared_y = strcmp(mode, "shared") == 0;
 		}
 		else
-			report_bad_style(key, "Unknown key.");
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown spc.chart_svg style key \"%s\"", key),
+					 errhint("%s", style_keys_hint)));
 		key = NULL;
 	}
 	/* explicit keys win over what the chart type implies */

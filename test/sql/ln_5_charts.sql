@@ -4,7 +4,8 @@ SET extra_float_digits = 0;
 SELECT min(project_id) AS team FROM learning_network.project WHERE collaborative_id = 2 \gset
 
 SELECT xml_is_well_formed_document(svg) AS well_formed,
-       (length(svg) - length(replace(svg, '<circle', ''))) / length('<circle') AS circles,
+       (length(svg) - length(replace(svg, 'class="point"', ''))) / length('class="point"')
+       + (length(svg) - length(replace(svg, 'class="signal', ''))) / length('class="signal') AS markers,
        (length(svg) - length(replace(svg, 'class="phase-break"', ''))) / length('class="phase-break"') AS phase_breaks,
        (length(svg) - length(replace(svg, 'class="annotation"', ''))) / length('class="annotation"') AS annotations,
        svg LIKE '%class="goal"%' AS goal_line
@@ -13,6 +14,19 @@ FROM (SELECT learning_network.chart_svg(:team, 1) AS svg) s;
 SELECT count(*) FILTER (WHERE reported AND NOT invalid) AS reported_weeks
 FROM learning_network.chart_points WHERE project_id = :team AND measure_id = 1;
 SELECT learning_network.chart_svg(:team, 1, '2030-01-05') IS NULL AS empty_period_is_null;
+
+-- Small multiples: a chart per facility of a measure, a chart per measure of
+-- a project; as many panels as the view has series.
+SELECT xml_is_well_formed_document(svg) AS well_formed,
+       (length(svg) - length(replace(svg, 'class="facet"', ''))) / length('class="facet"') AS panels,
+       (SELECT count(DISTINCT facility_id) FROM learning_network.chart_points WHERE measure_id = 1) AS facilities,
+       svg LIKE '%>Per cent; one y scale<%' AS shared_scale
+FROM (SELECT learning_network.measure_grid_svg(1) AS svg) s;
+SELECT xml_is_well_formed_document(svg) AS well_formed,
+       (length(svg) - length(replace(svg, 'class="facet"', ''))) / length('class="facet"') AS panels,
+       (SELECT count(DISTINCT measure_id) FROM learning_network.chart_points WHERE project_id = :team) AS measures
+FROM (SELECT learning_network.project_grid_svg(:team) AS svg) s;
+SELECT learning_network.project_grid_svg(:team, '2030-01-05') IS NULL AS empty_period_is_null;
 
 -- JSON: every week, its phase, signals with descriptions, phases, annotations.
 SELECT jsonb_array_length(j -> 'points') AS points,
