@@ -5,7 +5,7 @@ BEGIN;
 CREATE EXTENSION pgtap;
 CREATE EXTENSION spc;
 
-SELECT plan(34);
+SELECT plan(35);
 
 SELECT has_extension('spc');
 SELECT has_schema('spc');
@@ -48,7 +48,7 @@ SELECT is_aggregate('spc', 'phase_summary', ARRAY['text', 'double precision', 'd
 
 -- The extension's members, for the whole-catalog checks below.
 CREATE TEMP VIEW spc_functions AS
-SELECT p.oid, p.oid::regprocedure AS signature, p.prokind, p.proparallel, p.provolatile
+SELECT p.oid, p.oid::regprocedure AS signature, p.proname, p.proargtypes, p.prokind, p.proparallel, p.provolatile
 FROM pg_proc p
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
 WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'spc');
@@ -56,8 +56,13 @@ WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'spc');
 SELECT cmp_ok((SELECT count(*) FROM spc_functions), '>=', 17::bigint, 'the extension owns its functions');
 SELECT is_empty($$SELECT signature FROM spc_functions WHERE proparallel <> 's'$$,
   'every function and aggregate is PARALLEL SAFE');
-SELECT is_empty($$SELECT signature FROM spc_functions WHERE provolatile <> 'i'$$,
-  'every function is IMMUTABLE (no GUC or table is read)');
+SELECT is_empty($$SELECT signature FROM spc_functions WHERE provolatile <> 'i'
+                   AND NOT (provolatile = 's' AND proname LIKE 'chart_svg%'
+                            AND 'timestamptz'::regtype::oid = ANY (proargtypes::oid[]))$$,
+  'every function is IMMUTABLE (no GUC or table is read) but those drawing timestamptz in the session time zone');
+SELECT is_empty($$SELECT signature FROM spc_functions WHERE proname LIKE 'chart_svg%' AND prokind = 'f'
+                   AND 'timestamptz'::regtype::oid = ANY (proargtypes::oid[]) AND provolatile <> 's'$$,
+  'the SVG functions taking timestamptz are STABLE (they read TimeZone)');
 SELECT is_empty($$SELECT signature FROM spc_functions WHERE obj_description(oid, 'pg_proc') IS NULL$$,
   'every function and aggregate has a comment');
 SELECT is_empty($$
