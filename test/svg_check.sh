@@ -47,7 +47,27 @@ render lung-screening-i-chart LCS_VOLUME i up "weekly lung screening volume (XmR
 render follow-up-laney-p-chart RFU_COMPLETE pp up "follow-up completed in window (Laney p′)" 4 \
 	'{"chart": "pp", "y_title": "Completed in window (%)", "x_title": "Week starting"}'
 
-readme=("$out"/*-chart.svg)
+# small multiples for the README: a measure across facilities, a project's measures
+q -o "$out/mammography-facilities-grid.svg" -c "SELECT learning_network.measure_grid_svg(1, '2022-01-01', '2023-09-01')"
+echo '[]' >"$out/mammography-facilities-grid.annotations.json"
+q -o "$out/mammography-project-grid.svg" -c "
+	SELECT learning_network.project_grid_svg(min(project_id), '2022-01-01', '2023-09-01')
+	FROM learning_network.project WHERE collaborative_id = 2"
+echo '[]' >"$out/mammography-project-grid.annotations.json"
+# the NHS icons side by side, each a nested document
+q -o "$out/nhs-icons.svg" -c "
+	SELECT '<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ' || 44 * count(*) || ' 44\" width=\"' || 44 * count(*)
+	       || '\" height=\"44\"><title>NHS Making Data Count icons</title>'
+	       || string_agg(replace(icon, '<svg xmlns=\"http://www.w3.org/2000/svg\"', '<svg x=\"' || 44 * (k - 1) + 2 || '\" y=\"2\"'), '' ORDER BY k)
+	       || '</svg>'
+	FROM (SELECT row_number() OVER () AS k, icon
+	      FROM (SELECT spc.variation_icon(v, 'up', 40) AS icon
+	            FROM unnest(ARRAY['common_cause', 'improvement', 'concern', 'neutral_high', 'neutral_low']) v
+	            UNION ALL
+	            SELECT spc.assurance_icon(a, 40) FROM unnest(ARRAY['pass', 'fail', 'hit_and_miss']) a) i) n"
+echo '[]' >"$out/nhs-icons.annotations.json"
+
+readme=("$out"/*-chart.svg "$out"/*-grid.svg "$out/nhs-icons.svg")
 for svg in "${readme[@]}"; do
 	name=$(basename "$svg" .svg)
 	if xmllint --noout "$svg" && rsvg-convert "$svg" -o "$out/$name.png" && [ -s "$out/$name.png" ]; then
@@ -74,6 +94,29 @@ else
 	jq -c '.failing[:5][]' <<<"$report" | cut -c1-400 | sed 's/^/# /'
 fi
 
+# A render of 1,000,000 points is cancelled promptly: with a statement
+# timeout a fifth of the way into the drawing, the statement must end
+# before half of it (ratios of times measured here, so no fixed timing).
+ms() { echo $(($(date +%s%N) / 1000000)); }
+q -c "CREATE TABLE big AS SELECT k::float8 AS t,
+	ROW((k * 7) % 11, 5, 0, 10, 1.6, k % 97 = 0, CASE WHEN k % 97 = 0 THEN ARRAY['ihi1'] END, NULL)::spc.point AS c
+	FROM generate_series(1, 1000000) k" -c "VACUUM ANALYZE big"
+serial="SET max_parallel_workers_per_gather = 0;"
+start=$(ms); q -c "$serial SELECT count(c) FROM big" >/dev/null; scan=$(($(ms) - start))
+start=$(ms); bytes=$(q -c "$serial SELECT length(spc.chart_svg(t, c)) FROM big"); full=$(($(ms) - start))
+timeout=$((scan + (full - scan) / 5))
+start=$(ms)
+if q -c "$serial SET statement_timeout = $timeout; SELECT length(spc.chart_svg(t, c)) FROM big" >/dev/null 2>"$out/cancel.err"; then
+	not_ok "a render of 1,000,000 points is cancelled by statement_timeout (it finished)"
+else
+	cancelled=$(($(ms) - start))
+	if grep -q "statement timeout" "$out/cancel.err" && [ "$cancelled" -lt $((scan + (full - scan) / 2)) ]; then
+		ok "a render of 1,000,000 points ($bytes bytes, $full ms) is cancelled by statement_timeout = $timeout ms after $cancelled ms"
+	else
+		not_ok "1,000,000 points: cancelled after $cancelled ms with statement_timeout = $timeout ms (render $full ms): $(cat "$out/cancel.err")"
+	fi
+fi
+
 if [ -n "${DOCS_DIR:-}" ]; then
 	mkdir -p "$DOCS_DIR"
 	for svg in "${readme[@]}"; do
@@ -90,4 +133,4 @@ fi
 dropdb svg_check
 rm -rf "$out"
 echo "svg: $passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -eq 8 ]
+[ "$failed" -eq 0 ] && [ "$passed" -eq 12 ]
