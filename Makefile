@@ -116,10 +116,11 @@ fuzz: $(addprefix test/fuzz/build/fuzz_,$(FUZZ_TARGETS))
 		echo "fuzz_$$t: ok for $(FUZZ_SECONDS) s"; \
 	done
 
-# Re-draw the example charts of docs/ from the demo network.
+# Re-draw the example charts of docs/ from the demo network, with a Chromium
+# screenshot of each (the README shows the screenshots).
 .PHONY: docs
 docs:
-	pg_virtualenv -t sh -c 'DOCS_DIR=docs test/svg_check.sh'
+	bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR sh -c "DOCS_DIR=docs test/svg_check.sh"'
 
 # The no-lost-writes load test for longer than the suite's 15 s.
 .PHONY: load

@@ -29,7 +29,9 @@ BEGIN
                              string_to_array(cp.signal_rules, ','), cp.variation)::spc.point,
                          cp.phase_label, cp.annotation, cp.goal,
                          coalesce(cp.facility_name, cp.facility_code) || ': ' || cp.measure_name,
-                         learning_network_internal.chart_style(cp.unit))
+                         -- once per chart, not per week
+                         (SELECT learning_network_internal.chart_style(m.unit)
+                          FROM @extschema@.measures m WHERE m.measure_id = render_chart_svg.measure_id))
     FROM @extschema@.chart_points cp
     WHERE cp.project_id = render_chart_svg.project_id AND cp.measure_id = render_chart_svg.measure_id
       AND (render_chart_svg.from_week IS NULL OR cp.week_start >= render_chart_svg.from_week)

@@ -149,6 +149,41 @@ keep_least_text(FunctionCallInfo fcinfo, int argno, SvgState *state, MemoryConte
 		*offset = keep_text(state, mcxt, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 }
 
+/* The last style seen by this call site, as jsonb and as text. */
+typedef struct StyleCache
+{
+	Jsonb	   *jsonb;
+	char	   *text;
+} StyleCache;
+
+/*
+ * The style argument as text.  It is the same on every row of a chart, so
+ * its conversion is kept for the call site rather than redone per row.
+ */
+static const char *
+style_text(FunctionCallInfo fcinfo, int argno)
+{
+	Jsonb	   *jb = PG_GETARG_JSONB_P(argno);
+	StyleCache *cache = fcinfo->flinfo->fn_extra;
+	MemoryContext old;
+
+	if (cache && VARSIZE(cache->jsonb) == VARSIZE(jb) && memcmp(cache->jsonb, jb, VARSIZE(jb)) == 0)
+		return cache->text;
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	if (cache == NULL)
+		cache = fcinfo->flinfo->fn_extra = palloc0(sizeof(StyleCache));
+	else
+	{
+		pfree(cache->jsonb);
+		pfree(cache->text);
+	}
+	cache->jsonb = palloc(VARSIZE(jb));
+	memcpy(cache->jsonb, jb, VARSIZE(jb));
+	cache->text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
+	MemoryContextSwitchTo(old);
+	return cache->text;
+}
+
 /* The x value of argument argno as a double, by its type; false: not drawn. */
 static bool
 x_value(FunctionCallInfo fcinfo, int argno, double *t, int32 *axis)
@@ -218,7 +253,7 @@ svg_accum(FunctionCallInfo fcinfo, int first, const char *caller)
 	keep_least_text(fcinfo, first + 5, state, aggcontext, &state->title);
 	if (PG_NARGS() > first + 6 && !PG_ARGISNULL(first + 6))
 	{
-		char	   *style = JsonbToCString(NULL, &PG_GETARG_JSONB_P(first + 6)->root, 0);
+		const char *style = style_text(fcinfo, first + 6);
 
 		if (text_before(state, state->style, style, strlen(style)))
 			state->style = keep_text(state, aggcontext, style, strlen(style));
