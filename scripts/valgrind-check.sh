@@ -10,7 +10,7 @@ PG_CONFIG=${PG_CONFIG:-pg_config}
 bindir=$($PG_CONFIG --bindir)
 work=$(mktemp -d)
 chown postgres "$work"
-port=54331
+port=${VALGRIND_PORT:-54331}
 
 runuser -u postgres -- "$bindir/initdb" -D "$work/data" -A trust >/dev/null
 runuser -u postgres -- valgrind --quiet --trace-children=yes --num-callers=30 \
