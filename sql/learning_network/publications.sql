@@ -8,7 +8,8 @@
 -- triple or larger set of publications singles out fewer.
 CREATE OR REPLACE FUNCTION learning_network_internal.publication_disclosures(publication_id integer DEFAULT NULL)
 RETURNS TABLE (quantity text, first_week date, last_week date, facilities integer, publications integer[])
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED SECURITY DEFINER   -- staff read it through security_audit
+SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
   WITH quantities AS (
     -- what each publication's figures count, by definition

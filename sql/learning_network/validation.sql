@@ -87,7 +87,7 @@ SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   IF val < low OR val > high THEN
     RAISE EXCEPTION '% % % is outside % to %', tbl, field, to_char(val, 'YYYY-MM-DD'),
-        to_char(low, 'YYYY-MM-DD'), to_char(high, 'YYYY-MM-DD')
+        to_char(low, 'YYYY-MM-DD'), coalesce(to_char(high, 'YYYY-MM-DD'), 'the current week')
       USING ERRCODE = 'check_violation', CONSTRAINT = tbl || '_' || field || '_range', TABLE = tbl, COLUMN = field,
             HINT = why;
   END IF;
