@@ -77,10 +77,14 @@ for svg in "${readme[@]}"; do
 	fi
 done
 
-# Every demo chart and the README charts in one page, measured by Chromium.
+q -f test/browser/stress.sql >/dev/null
+
+# Every demo chart, the README charts and the stress cases in one page,
+# measured by Chromium.
 start=$(date +%s%N)
 test/browser/render_page.sh svg_check "$out/page.html" "${readme[@]}"
 elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+[ -n "${KEEP_PAGE:-}" ] && cp "$out/page.html" "$KEEP_PAGE"
 report=$(test/browser/run_check.sh "$out/page.html" | sed -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g')
 if [ -z "$report" ]; then
 	not_ok "Chromium measured the charts (no report)"

@@ -298,21 +298,44 @@ format_date(char *buf, size_t size, double pg_days, DateStyle style)
 	}
 }
 
-/* A number with a fixed count of decimals, never "-0". */
+/*
+ * A number with a fixed count of decimals, never "-0", with thousands
+ * separators from 10,000 on.
+ */
 static void
 format_number(char *buf, size_t size, double v, int decimals)
 {
-	snprintf(buf, size, "%.*f", decimals, v);
-	if (buf[0] == '-')
+	char		plain[400];
+	size_t		digits = 0,
+				start,
+				j = 0;
+
+	if (fabs(v) >= 1e15)
+	{
+		snprintf(buf, size, "%.3g", v);
+		return;
+	}
+	snprintf(plain, sizeof(plain), "%.*f", decimals, v);
+	if (plain[0] == '-')
 	{
 		bool		zero = true;
 
-		for (const char *c = buf + 1; *c; c++)
+		for (const char *c = plain + 1; *c; c++)
 			if (*c >= '1' && *c <= '9')
 				zero = false;
 		if (zero)
-			memmove(buf, buf + 1, strlen(buf));
+			memmove(plain, plain + 1, strlen(plain));
 	}
+	start = plain[0] == '-';
+	while (plain[start + digits] >= '0' && plain[start + digits] <= '9')
+		digits++;
+	for (size_t i = 0; plain[i] && j + 2 < size; i++)
+	{
+		buf[j++] = plain[i];
+		if (digits > 4 && i >= start && i < start + digits - 1 && (start + digits - 1 - i) % 3 == 0)
+			buf[j++] = ',';
+	}
+	buf[j] = '\0';
 }
 
 /* An x value as the axis shows it in text (descriptions, keys). */
@@ -439,6 +462,8 @@ typedef struct Panel
 				x1,
 				y0,
 				y1;				/* plot area */
+	double		left_edge,
+				right_edge;		/* of the panel: no text beyond */
 	double		t0,
 				t1,
 				v0,
@@ -478,7 +503,7 @@ sy(const Panel *pn, double v)
 static void
 format_value(const Panel *pn, char *buf, size_t size, double v, int decimals)
 {
-	char		num[64];
+	char		num[48];
 
 	format_number(num, sizeof(num), v * pn->scale, decimals);
 	snprintf(buf, size, "%s%s", num, pn->chart->percent ? "%" : "");
@@ -560,7 +585,10 @@ set_value_scale(Panel *pn, double lo, double hi, int max_ticks)
 	pn->v1 = hi;
 	pn->ystep = nice_step(hi - lo, max_ticks);
 	pn->tick_decimals = decimals_for(pn->ystep);
-	pn->value_decimals = pn->tick_decimals + 1 > 6 ? 6 : pn->tick_decimals + 1;
+	/* one decimal more than the ticks, but none for large steps */
+	pn->value_decimals = pn->tick_decimals + (pn->ystep <= 100 ? 1 : 0);
+	if (pn->value_decimals > 6)
+		pn->value_decimals = 6;
 }
 
 static void
@@ -1188,6 +1216,7 @@ take_row(Rows *rows, double left, double right, int max_rows)
 typedef struct Placed
 {
 	double		x;				/* left edge (phase) or centre (marker) */
+	double		width;			/* room for the text (cut with an ellipsis) */
 	int			row;
 	size_t		index;			/* the phase's first point or the annotated point */
 	int			number;			/* annotation number */
@@ -1311,6 +1340,7 @@ plan_header(Panel *pn, PanelPlan *plan, int max_rows)
 {
 	Rows		rows = {{0}, 0};
 	int			number = 0;
+	bool		crowded = false;
 
 	plan->phase_rows = 0;
 	for (size_t k = 0; k < plan->nphases; k++)
@@ -1318,16 +1348,44 @@ plan_header(Panel *pn, PanelPlan *plan, int max_rows)
 		const SpcSvgPoint *first = &pn->p[plan->phases[k].from];
 		double		left = phase_left(pn, &plan->phases[k]) + 3,
 					w;
+		Placed	   *pl = &plan->phase_labels[k];
 
-		plan->phase_labels[k].row = -1;
+		pl->row = -1;
 		if (!first->phase_label || !*first->phase_label || pn->compact)
 			continue;
 		w = fmin(text_width(first->phase_label, pn->font), pn->x1 - pn->x0);
 		if (left + w > pn->x1)
-			left = pn->x1 - w;
-		plan->phase_labels[k].x = left;
-		plan->phase_labels[k].index = plan->phases[k].from;
-		plan->phase_labels[k].row = take_row(&rows, left, left + w, max_rows);
+			left = fmax(pn->x0, pn->x1 - w);
+		pl->x = left;
+		pl->width = w;
+		pl->index = plan->phases[k].from;
+		pl->row = take_row(&rows, left, left + w, max_rows);
+		if (pl->row < 0)
+			crowded = true;
+	}
+	if (crowded)
+	{
+		/*
+		 * Too many to show whole: two rows, phases alternating, each label
+		 * cut to end before the next label of its row (two phases on).
+		 */
+		rows.count = 0;
+		for (size_t k = 0; k < plan->nphases; k++)
+		{
+			Placed	   *pl = &plan->phase_labels[k];
+			double		left = phase_left(pn, &plan->phases[k]) + 3,
+						right = k + 2 < plan->nphases ? phase_left(pn, &plan->phases[k + 2]) - 5 : pn->x1;
+
+			const char *label = pn->p[plan->phases[k].from].phase_label;
+
+			if (!label || !*label || pn->compact)
+				continue;
+			pl->x = left;
+			pl->width = fmin(text_width(pn->p[pl->index].phase_label, pn->font), right - left);
+			pl->row = pl->width >= text_width("Ab\xe2\x80\xa6", pn->font) ? (int) (k % 2) : -2;
+			if (pl->row >= 0 && pl->row + 1 > rows.count)
+				rows.count = pl->row + 1;
+		}
 	}
 	plan->phase_rows = rows.count;
 	rows.count = 0;
@@ -1389,7 +1447,7 @@ wrap_text(const char *text, double size, double width, size_t *starts, size_t *l
 	return lines;
 }
 
-#define MAX_KEY_LINES 4			/* lines of one annotation in the key */
+#define MAX_KEY_LINES 40		/* lines of one annotation in the key */
 
 /* What the legend shows: which markers and lines the chart has. */
 typedef struct LegendFlags
@@ -1622,8 +1680,12 @@ put_x_axis(SpcStr *s, Panel *pn, const Ticks *tk)
 		if (x < pn->x0 - 0.5 || x > pn->x1 + 0.5)
 			continue;
 		/* the end labels stay inside the picture */
-		if (x - w / 2 < pn->x0 - 30)
+		if (x - w / 2 < pn->left_edge + 2)
 			anchor = 's';
+		else if (x + w / 2 > pn->right_edge - 2)
+			anchor = 'e';
+		if ((anchor == 's' && x + w > pn->right_edge - 2) || (anchor == 'e' && x - w < pn->left_edge + 2))
+			continue;
 		b = text_box(x, y, w, pn->font, anchor);
 		if (!labels_free(&pn->labels, &b))
 			continue;
@@ -1828,6 +1890,8 @@ render_panel(SpcStr *s, Panel *pn, PanelPlan *plan, const char *title, double go
 	/* horizontal layout: y title and tick labels left, edge labels right */
 	left = 8 + (y_title && *y_title && !pn->compact ? pn->font + 8 : 0) + y_tick_width(pn) + 8;
 	pn->x0 = bx + left;
+	pn->left_edge = bx;
+	pn->right_edge = bx + bw;
 	pn->y0 = by;
 	pn->y1 = by + bh;			/* provisional, for the edge label texts */
 	nedge = edge_labels_of(pn, plan->nphases ? &plan->phases[plan->nphases - 1] : NULL, goal, edge);
@@ -1842,7 +1906,7 @@ render_panel(SpcStr *s, Panel *pn, PanelPlan *plan, const char *title, double go
 	choose_x_ticks(pn, &tk);
 
 	/* vertical layout: title, header rows, plot, ticks, x title, legend, key */
-	plan_header(pn, plan, 8);
+	plan_header(pn, plan, 3);
 	top = (title_size + 10) + (plan->phase_rows + plan->marker_rows) * row + (pn->compact ? 4 : 8);
 	bottom = pn->font + 10;
 	if (!pn->compact)
@@ -1854,8 +1918,9 @@ render_panel(SpcStr *s, Panel *pn, PanelPlan *plan, const char *title, double go
 		bottom = 3 * pn->font + 24 + (legend_rows - 1) * (pn->font + 6) +
 			(key_lines > 0 ? (pn->font + 6) + 4 + (key_lines - 1) * (pn->font + 4) : 0) + 0.3 * pn->font + 8;
 	}
-	if (bh - top - bottom < 60)
-		bh = top + bottom + 60;
+	/* the key makes the picture taller rather than the plot too small */
+	if (bh - top - bottom < fmax(60, 0.45 * bh))
+		bh = top + bottom + fmax(60, 0.45 * bh);
 	*height = bh;
 	pn->y0 = by + top;
 	pn->y1 = by + bh - bottom;
@@ -1925,7 +1990,7 @@ render_panel(SpcStr *s, Panel *pn, PanelPlan *plan, const char *title, double go
 			continue;
 		y = by + title_size + 10 + (pl->row + 1) * row - 4;
 		open_text(s, "phase-label", pl->x, y, pn->font, 's', INK);
-		put_fitted(s, pn->p[pl->index].phase_label, pn->font, pn->x1 - pn->x0);
+		put_fitted(s, pn->p[pl->index].phase_label, pn->font, pl->width);
 		put_literal(s, "</text>\n");
 	}
 	for (size_t k = 0; k < plan->nmarkers; k++)

@@ -26,6 +26,11 @@ q() { psql -XAtq -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 	             jsonb_agg(DISTINCT annotation) FILTER (WHERE annotation IS NOT NULL)::text AS notes
 	      FROM learning_network.chart_points GROUP BY project_id, measure_id) s
 	ORDER BY s.project_id, s.measure_id"
+	# and the stress cases (test/browser/stress.sql)
+	q -c "
+	SELECT format('<div class=\"case\" data-name=\"%s\" data-annotations=\"%s\">%s</div>', name,
+	              replace(replace(replace(coalesce(annotations::text, '[]'), '&', '&amp;'), '\"', '&quot;'), '<', '&lt;'), svg)
+	FROM stress_case ORDER BY name"
 	echo '<pre id="report"></pre><script>'
 	cat "$here/check.js"
 	echo '</script></body></html>'
