@@ -86,3 +86,8 @@ END $validate$;
 
 -- prepare_publication takes min_contributors
 DROP FUNCTION IF EXISTS @extschema@.prepare_publication(text, integer, date, date, integer, integer, integer);
+
+-- Charts are drawn anew in 0.2.0 (issue 16: labels, key, ids): SVGs kept by
+-- 0.1.0 would still be served as fresh, so the cache is emptied; it fills
+-- again as charts are asked for.
+DELETE FROM @extschema@.chart_cache;
