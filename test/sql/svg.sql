@@ -47,6 +47,10 @@ FROM (SELECT spc.chart_svg(week, c, phase, note, 0.85, 'Pass rate',
       FROM (SELECT week, phase, note, spc.chart('p', passed, audited) OVER (PARTITION BY phase ORDER BY week) AS c
             FROM svg_weeks) s) q;
 CREATE TABLE svg_i AS SELECT week, spc.chart('i', w) OVER (ORDER BY week) AS c FROM svg_weeks;
+-- a chart multiplied already (the engine's multiply option): per cent, not scaled again
+SELECT svg ~ '>CL 5\.[0-9]%<' AS multiplied_per_cent
+FROM (SELECT spc.chart_svg(week, ROW(5.5, 5.5, 1, 10, 1.5, false, NULL, NULL)::spc.point, NULL, NULL, NULL, NULL,
+                           '{"chart": "p(multiply=100)"}') AS svg FROM svg_weeks) q;
 SELECT spc.chart_svg(week, c, NULL, NULL, NULL, NULL, '{"colour": "red"}') FROM svg_i;
 SELECT spc.chart_svg(week, c, NULL, NULL, NULL, NULL, '{"width": 10}') FROM svg_i;
 SELECT spc.chart_svg(week, c, NULL, NULL, NULL, NULL, '[1]') FROM svg_i;
