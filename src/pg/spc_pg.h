@@ -95,10 +95,9 @@ typedef struct SpcSvgRow
 
 /*
  * Sort the rows into a total order, read the style (jsonb text, may be
- * NULL) and draw one chart, or a grid with one chart per facet.  The rows
- * are reordered in place.
+ * NULL) and draw one chart, or a grid with one chart per facet.
  */
-extern text *SpcRenderSvg(SpcSvgRow *rows, int64 count, SpcSvgAxis axis, const char *title,
+extern text *SpcRenderSvg(const SpcSvgRow *rows, int64 count, SpcSvgAxis axis, const char *title,
 						  double goal, const char *style, bool grid);
 
 /* The aggregate's memory context; an error outside an aggregate. */

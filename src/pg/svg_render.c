@@ -240,43 +240,111 @@ palloc_release(void *ctx, void *block)
 	pfree(block);
 }
 
-/* Core points of rows[from, to), phases numbered where the label changes. */
+/*
+ * The rows in their total order, as pointers: a bottom-up merge sort (runs
+ * of 16 by insertion first) that checks for interrupts as it goes, where
+ * qsort over a million rows could not be cancelled.
+ */
+static const SpcSvgRow **
+sort_rows(const SpcSvgRow *rows, int64 count)
+{
+	const SpcSvgRow **a = palloc_extended(mul_size(Max(count, 1), sizeof(SpcSvgRow *)), MCXT_ALLOC_HUGE);
+	const SpcSvgRow **b = palloc_extended(mul_size(Max(count, 1), sizeof(SpcSvgRow *)), MCXT_ALLOC_HUGE);
+	int64		work = 0;
+
+	for (int64 i = 0; i < count; i++)
+		a[i] = &rows[i];
+	for (int64 from = 0; from < count; from += 16)
+	{
+		int64		to = Min(from + 16, count);
+
+		for (int64 i = from + 1; i < to; i++)
+		{
+			const SpcSvgRow *r = a[i];
+			int64		j = i;
+
+			while (j > from && compare_rows(a[j - 1], r) > 0)
+			{
+				a[j] = a[j - 1];
+				j--;
+			}
+			a[j] = r;
+		}
+	}
+	for (int64 width = 16; width < count; width *= 2)
+	{
+		const SpcSvgRow **swap;
+
+		for (int64 lo = 0; lo < count; lo += 2 * width)
+		{
+			int64		mid = Min(lo + width, count),
+						hi = Min(lo + 2 * width, count),
+						i = lo,
+						j = mid,
+						k = lo;
+
+			while (k < hi)
+			{
+				/* from the left run on ties: stable (though ties are identical) */
+				if (j >= hi || (i < mid && compare_rows(a[i], a[j]) <= 0))
+					b[k++] = a[i++];
+				else
+					b[k++] = a[j++];
+			}
+			work += hi - lo;
+			if (work >= 65536)
+			{
+				work = 0;
+				CHECK_FOR_INTERRUPTS();
+			}
+		}
+		swap = a;
+		a = b;
+		b = swap;
+	}
+	pfree(b);
+	return a;
+}
+
+/* Core points of order[from, to), phases numbered where the label changes. */
 static SpcSvgPoint *
-core_points(const SpcSvgRow *rows, int64 from, int64 to)
+core_points(const SpcSvgRow **order, int64 from, int64 to)
 {
 	SpcSvgPoint *points = palloc_extended(mul_size(Max(to - from, 1), sizeof(SpcSvgPoint)), MCXT_ALLOC_HUGE);
 	int			phase = 0;
 
 	for (int64 i = from; i < to; i++)
 	{
+		const SpcSvgRow *r = order[i];
 		SpcSvgPoint *p = &points[i - from];
 
 		if ((i & 0xffff) == 0)
 			CHECK_FOR_INTERRUPTS();
-		if (i > from && compare_text(rows[i].phase, rows[i - 1].phase) != 0)
+		if (i > from && compare_text(r->phase, order[i - 1]->phase) != 0)
 			phase++;
-		p->t = rows[i].t;
-		p->y = rows[i].y;
-		p->cl = rows[i].cl;
-		p->lcl = rows[i].lcl;
-		p->ucl = rows[i].ucl;
-		p->sigma = rows[i].sigma;
-		p->signal = rows[i].signal;
-		p->variation = rows[i].variation;
+		p->t = r->t;
+		p->y = r->y;
+		p->cl = r->cl;
+		p->lcl = r->lcl;
+		p->ucl = r->ucl;
+		p->sigma = r->sigma;
+		p->signal = r->signal;
+		p->variation = r->variation;
 		p->phase = phase;
-		p->phase_label = rows[i].phase;
-		p->signals = rows[i].signals;
-		p->annotation = rows[i].annotation;
+		p->phase_label = r->phase;
+		p->signals = r->signals;
+		p->annotation = r->annotation;
 	}
 	return points;
 }
 
 text *
-SpcRenderSvg(SpcSvgRow *rows, int64 count, SpcSvgAxis axis, const char *title,
+SpcRenderSvg(const SpcSvgRow *rows, int64 count, SpcSvgAxis axis, const char *title,
 			 double goal, const char *style_json, bool grid)
 {
 	SvgStyle	style;
 	SpcStr		out = {NULL, 0, 0, palloc_grow, NULL, false, palloc_release};
+	const SpcSvgRow **order;
 	bool		ok;
 
 	memset(&style, 0, sizeof(style));
@@ -287,11 +355,9 @@ SpcRenderSvg(SpcSvgRow *rows, int64 count, SpcSvgAxis axis, const char *title,
 	style.chart.axis = axis;
 	style.chart.check = check_interrupts;
 
-	/* qsort is not stable, but no two rows that differ compare equal */
-	qsort(rows, count, sizeof(SpcSvgRow), compare_rows);
-	CHECK_FOR_INTERRUPTS();
+	order = sort_rows(rows, count);
 	if (!grid)
-		ok = spc_svg_render(&style.chart, core_points(rows, 0, count), count, &out);
+		ok = spc_svg_render(&style.chart, core_points(order, 0, count), count, &out);
 	else
 	{
 		SpcSvgFacet *facets = palloc(mul_size(count, sizeof(SpcSvgFacet)));
@@ -301,16 +367,16 @@ SpcRenderSvg(SpcSvgRow *rows, int64 count, SpcSvgAxis axis, const char *title,
 		for (int64 from = 0; from < count;)
 		{
 			int64		to = from + 1;
-			double		facet_goal = rows[from].goal;
+			double		facet_goal = order[from]->goal;
 
-			while (to < count && compare_text(rows[to].facet, rows[from].facet) == 0)
+			while (to < count && compare_text(order[to]->facet, order[from]->facet) == 0)
 			{
-				if (isnan(facet_goal) || rows[to].goal < facet_goal)
-					facet_goal = rows[to].goal;
+				if (isnan(facet_goal) || order[to]->goal < facet_goal)
+					facet_goal = order[to]->goal;
 				to++;
 			}
-			facets[nfacets].label = rows[from].facet ? rows[from].facet : "(none)";
-			facets[nfacets].points = core_points(rows, from, to);
+			facets[nfacets].label = order[from]->facet ? order[from]->facet : "(none)";
+			facets[nfacets].points = core_points(order, from, to);
 			facets[nfacets].count = to - from;
 			facets[nfacets].goal = facet_goal;
 			nfacets++;
