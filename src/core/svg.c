@@ -942,7 +942,7 @@ put_marker(SpcStr *s, Marker m, double x, double y, const char *cls)
 				 cls, x, y + 5.2);
 			break;
 		default:
-			putf(s, "<path class=\"%s\" d=\"M%.1f %.1fh8.6v8.6h-8.6z\" fill=\"" VERMILLION "\" stroke=\"#5c2600\" stroke-width=\"0.8\" transform=\"rotate(0)\"",
+			putf(s, "<path class=\"%s\" d=\"M%.1f %.1fh8.6v8.6h-8.6z\" fill=\"" VERMILLION "\" stroke=\"#5c2600\" stroke-width=\"0.8\"",
 				 cls, x - 4.3, y - 4.3);
 			break;
 	}
@@ -2131,8 +2131,7 @@ spc_svg_render_grid(const SpcSvgChart *chart, const SpcSvgFacet *facets, size_t 
 	uint64_t	h = hash_text(hash_text(14695981039346656037ULL, chart->title), chart->unit);
 	LegendFlags flags;
 	PanelPlan	plan;
-	int			legend_rows,
-				rows;
+	int			legend_rows;
 
 	memset(&flags, 0, sizeof(flags));
 	for (size_t f = 0; f < count; f++)
@@ -2149,7 +2148,6 @@ spc_svg_render_grid(const SpcSvgChart *chart, const SpcSvgFacet *facets, size_t 
 	if ((size_t) columns > count && count > 0)
 		columns = (int) count;
 	panel_width = width / columns;
-	rows = count > 0 ? (int) ((count + columns - 1) / columns) : 0;
 	legend_rows = put_legend(NULL, &flags, 8, width - 8, 0, 11);
 	if (!alloc_plan(s, &plan, most))
 	{
@@ -2212,7 +2210,6 @@ spc_svg_render_grid(const SpcSvgChart *chart, const SpcSvgFacet *facets, size_t 
 	put_literal(s, "</svg>\n");
 	release(s, body.data);
 	free_plan(s, &plan);
-	(void) rows;
 	return !s->failed;
 }
 
