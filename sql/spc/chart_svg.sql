@@ -163,7 +163,7 @@ CREATE OR REPLACE AGGREGATE @extschema@.chart_svg_grid(facet text, t double prec
   DESERIALFUNC = @extschema@.chart_svg_deserialize, PARALLEL = SAFE);
 
 COMMENT ON AGGREGATE @extschema@.chart_svg_grid(text, date, @extschema@.point, text, text, double precision, text, jsonb) IS
-  'Small multiples: one SVG holding a grid of control charts, one per facet (a facility, a measure), with one y scale for all (style y_scale shared, the default) or one per chart (free); style also takes columns, width, height (of each chart) and the keys of spc.chart_svg.';
+  'Small multiples: one SVG holding a grid of control charts, one per facet (a facility, a measure), on one time axis, with one y scale for all (style y_scale shared, the default) or one per chart (free); style also takes columns, width, height (of each chart) and the keys of spc.chart_svg.';
 COMMENT ON AGGREGATE @extschema@.chart_svg_grid(text, timestamp, @extschema@.point, text, text, double precision, text, jsonb) IS
   'spc.chart_svg_grid with a timestamp x axis.';
 COMMENT ON AGGREGATE @extschema@.chart_svg_grid(text, timestamptz, @extschema@.point, text, text, double precision, text, jsonb) IS

@@ -591,15 +591,22 @@ set_value_scale(Panel *pn, double lo, double hi, int max_ticks)
 		pn->value_decimals = 6;
 }
 
+/* The x range of the points, or the one given (a grid's, for all panels). */
 static void
-set_time_range(Panel *pn)
+set_time_range(Panel *pn, const double *shared)
 {
 	double		lo = INFINITY,
 				hi = -INFINITY,
 				pad;
 
-	for (size_t i = 0; i < pn->n; i++)
-		widen(&lo, &hi, pn->p[i].t);
+	if (shared)
+	{
+		lo = shared[0];
+		hi = shared[1];
+	}
+	else
+		for (size_t i = 0; i < pn->n; i++)
+			widen(&lo, &hi, pn->p[i].t);
 	if (!(hi > lo))
 	{
 		double		centre = isfinite(lo) ? lo : 0.0;
@@ -1321,8 +1328,8 @@ split_phases(const SpcSvgPoint *p, size_t n, Phase *phases)
 static double
 phase_left(const Panel *pn, const Phase *ph)
 {
-	if (ph->from == 0)
-		return pn->x0;
+	if (ph->from == 0)			/* where its data starts (a grid's x is shared) */
+		return fmax(pn->x0, drawable(pn->p[0].t) ? sx(pn, pn->p[0].t) - 4 : pn->x0);
 	return (sx(pn, pn->p[ph->from - 1].t) + sx(pn, pn->p[ph->from].t)) / 2;
 }
 
@@ -1850,6 +1857,7 @@ put_description(SpcStr *s, Panel *pn, const PanelPlan *plan, double goal)
 static void
 render_panel(SpcStr *s, Panel *pn, PanelPlan *plan, const char *title, double goal,
 			 double bx, double by, double bw, double bh, const double *shared_range,
+			 const double *shared_time,
 			 double *height)
 {
 	const SpcSvgChart *chart = pn->chart;
@@ -1881,7 +1889,7 @@ render_panel(SpcStr *s, Panel *pn, PanelPlan *plan, const char *title, double go
 	else
 		value_range(pn->p, pn->n, goal, pn->scale, &lo, &hi);
 	set_value_scale(pn, lo, hi, (int) fmax(3, (bh - (pn->compact ? 60 : 120)) / (pn->compact ? 26 : 34)));
-	set_time_range(pn);
+	set_time_range(pn, shared_time);
 	if (!x_title || !*x_title)
 		x_title = chart->axis == SPC_SVG_AXIS_NUMBER ? "Sample" : chart->axis == SPC_SVG_AXIS_TIME ? "Time" : "Date";
 
@@ -2095,7 +2103,7 @@ spc_svg_render(const SpcSvgChart *chart, const SpcSvgPoint *p, size_t n, SpcStr 
 		s->failed = true;
 		return false;
 	}
-	render_panel(&body, &pn, &plan, chart->title, chart->goal, 0, 0, width, height, NULL, &used);
+	render_panel(&body, &pn, &plan, chart->title, chart->goal, 0, 0, width, height, NULL, NULL, &used);
 	put_description(&desc, &pn, &plan, chart->goal);
 	open_document(s, id, width, used, chart->title);
 	putf(s, "<desc id=\"%s-desc\">", id);
@@ -2123,6 +2131,7 @@ spc_svg_render_grid(const SpcSvgChart *chart, const SpcSvgFacet *facets, size_t 
 	double		width = chart->width > 0 ? chart->width : 960,
 				panel_height = chart->height > 0 ? chart->height : 240,
 				range[2] = {INFINITY, -INFINITY},
+				time_range[2] = {INFINITY, -INFINITY},
 				scale = chart->scale > 0 ? chart->scale : 1,
 				head = 34,
 				panel_width,
@@ -2138,6 +2147,9 @@ spc_svg_render_grid(const SpcSvgChart *chart, const SpcSvgFacet *facets, size_t 
 	{
 		h = hash_points(hash_text(h, facets[f].label), facets[f].points, facets[f].count);
 		value_range(facets[f].points, facets[f].count, facets[f].goal, scale, &range[0], &range[1]);
+		/* one time axis for all panels, so they read side by side */
+		for (size_t i = 0; i < facets[f].count; i++)
+			widen(&time_range[0], &time_range[1], facets[f].points[i].t);
 		legend_flags(facets[f].points, facets[f].count, facets[f].goal, &flags);
 		if (facets[f].count > most)
 			most = facets[f].count;
@@ -2191,7 +2203,7 @@ spc_svg_render_grid(const SpcSvgChart *chart, const SpcSvgFacet *facets, size_t 
 		pn.scale = scale;
 		putf(&body, "<g class=\"facet\" id=\"%s\">\n", panel_id);
 		render_panel(&body, &pn, &plan, facets[f].label, facets[f].goal, c * panel_width, y,
-					 panel_width, panel_height, shared_y ? range : NULL, &used);
+					 panel_width, panel_height, shared_y ? range : NULL, time_range, &used);
 		put_literal(&body, "</g>\n");
 	}
 	if (count > 0)
