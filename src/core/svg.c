@@ -488,16 +488,23 @@ tick(Panel *pn, size_t points)
 	}
 }
 
+/* A coordinate kept finite: far outside the plot is clipped anyway. */
+static double
+clamp_coordinate(double c)
+{
+	return isnan(c) ? 0.0 : c < -1e6 ? -1e6 : c > 1e6 ? 1e6 : c;
+}
+
 static double
 sx(const Panel *pn, double t)
 {
-	return pn->x0 + (t - pn->t0) / (pn->t1 - pn->t0) * (pn->x1 - pn->x0);
+	return clamp_coordinate(pn->x0 + (t - pn->t0) / (pn->t1 - pn->t0) * (pn->x1 - pn->x0));
 }
 
 static double
 sy(const Panel *pn, double v)
 {
-	return pn->y1 - (v * pn->scale - pn->v0) / (pn->v1 - pn->v0) * (pn->y1 - pn->y0);
+	return clamp_coordinate(pn->y1 - (v * pn->scale - pn->v0) / (pn->v1 - pn->v0) * (pn->y1 - pn->y0));
 }
 
 static void
@@ -565,7 +572,7 @@ decimals_for(double step)
 static void
 set_value_scale(Panel *pn, double lo, double hi, int max_ticks)
 {
-	if (!(hi > lo))
+	if (!(hi - lo > fmax(fabs(lo), fabs(hi)) * 1e-12))
 	{
 		/* one value: a band around it, wide enough to survive rounding */
 		double		centre = isfinite(lo) ? lo : 0.0;

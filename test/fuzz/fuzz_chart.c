@@ -148,6 +148,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(out.len > 12 && strncmp(out.data, "<svg ", 5) == 0 &&
 			  strcmp(out.data + out.len - 7, "</svg>\n") == 0, "svg document framing");
 		check(strstr(out.data, "nan") == NULL && strstr(out.data, "inf") == NULL, "no nan or inf in svg");
+
+		/* as sample numbers, per cent, narrow; and as a grid of two facets */
+		{
+			SpcSvgFacet facets[2] = {
+				{"a", svg_points, nsub / 2, NAN}, {"b <&>", svg_points + nsub / 2, nsub - nsub / 2, 0.5}
+			};
+
+			chart.axis = SPC_SVG_AXIS_NUMBER;
+			chart.percent = true;
+			chart.scale = 100;
+			chart.width = 200;
+			chart.height = 120;
+			out.len = 0;
+			check(spc_svg_render(&chart, svg_points, nsub, &out), "svg rendered (numbers)");
+			check(strstr(out.data, "nan") == NULL && strstr(out.data, "inf") == NULL, "no nan or inf in svg (numbers)");
+			chart.axis = SPC_SVG_AXIS_TIME;
+			out.len = 0;
+			check(spc_svg_render_grid(&chart, facets, 2, 0, nsub % 2 == 0, &out), "grid rendered");
+			check(strstr(out.data, "nan") == NULL && strstr(out.data, "inf") == NULL, "no nan or inf in grid");
+		}
 		free(out.data);
 	}
 	return 0;
