@@ -80,42 +80,32 @@ END $$;
 COMMENT ON FUNCTION learning_network_internal.render_chart_json(integer, integer, date, date) IS
   'Builds the control chart of one project''s measure as JSON for a chart library: measure, goal, points (values, limits, zones, phase, signals with codes and descriptions, variation, annotation), phases with their summaries, and annotations; NULL when there are no weeks.';
 
--- A kept chart is fresh while every committed change to its project is
--- visible in the snapshot it was drawn from.  (Changes older than that
--- snapshot's xmin are visible in it by definition.)  PL/pgSQL, so its plan
--- is kept for the session (an SQL function with a subquery is not inlined,
--- and would be planned on every call).
-CREATE OR REPLACE FUNCTION learning_network_internal.chart_is_fresh(facility_id integer, project_id integer,
-                                                         drawn_in pg_snapshot) RETURNS boolean
-LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
-BEGIN
-  RETURN NOT EXISTS (SELECT 1 FROM @extschema@.chart_change x
-                     WHERE x.facility_id = chart_is_fresh.facility_id AND x.project_id = chart_is_fresh.project_id
-                       AND x.xact >= pg_catalog.pg_snapshot_xmin(chart_is_fresh.drawn_in)
-                       AND NOT pg_catalog.pg_visible_in_snapshot(x.xact, chart_is_fresh.drawn_in));
-END $$;
-COMMENT ON FUNCTION learning_network_internal.chart_is_fresh(integer, integer, pg_snapshot) IS
-  'True while no change to the project committed that the snapshot a kept chart was drawn from cannot see.';
-
 -- A whole-series chart from chart_cache, drawn (and kept) when missing or
 -- stale.  Runs as the owner for the acting role: the policies make it draw
--- and read only what that role sees.
+-- and read only what that role sees.  Fresh means drawn at the project's
+-- data version as the reader's own snapshot sees it (chart_data_version), so
+-- a chart served is the chart a fresh draw in that snapshot would give.
+-- Nothing here waits on another session: the lookup only reads; a drawn
+-- chart is inserted (the table has no unique key to wait on) and older
+-- versions of it are pruned only where no other session holds them.
 CREATE OR REPLACE FUNCTION learning_network_internal.cached_chart(project_id integer, measure_id integer, want text,
                                                        OUT chart_json jsonb, OUT chart_svg text)
 LANGUAGE plpgsql VOLATILE AS $$   -- search_path is set by its callers, chart_json and chart_svg; jit by the renderers
 DECLARE
   facility integer;
   kind text;
-  drawn_in pg_snapshot;
+  data_version bigint;
 BEGIN
-  -- the variant the caller may see, fresh; only the document wanted is read
+  -- the variant the caller may see, at the version its snapshot sees; only
+  -- the document wanted is read
   SELECT CASE WHEN want = 'json' THEN c.chart_json END, CASE WHEN want = 'svg' THEN c.chart_svg END
   INTO chart_json, chart_svg
   FROM @extschema@.chart_cache c
   WHERE c.project_id = cached_chart.project_id AND c.measure_id = cached_chart.measure_id
+    AND c.version = (SELECT learning_network_internal.chart_data_version(cached_chart.project_id))
     AND c.variant = CASE WHEN c.facility_id = (SELECT learning_network_internal.caller_facility())
                               OR (SELECT learning_network_internal.caller_is_staff()) THEN 'own' ELSE 'network' END
-    AND learning_network_internal.chart_is_fresh(c.facility_id, c.project_id, c.drawn_in);
+  LIMIT 1;
   IF FOUND THEN
     RETURN;
   END IF;
@@ -124,28 +114,29 @@ BEGIN
     RETURN;                       -- no such project, or one the caller cannot see
   END IF;
   kind := CASE WHEN learning_network_internal.may_write(facility) THEN 'own' ELSE 'network' END;
-  -- both documents in one statement: one snapshot, which the row records
+  -- both documents and the version in one statement: one snapshot
   SELECT learning_network_internal.render_chart_json(cached_chart.project_id, cached_chart.measure_id, NULL, NULL),
          learning_network_internal.render_chart_svg(cached_chart.project_id, cached_chart.measure_id, NULL, NULL),
-         pg_current_snapshot()
-  INTO chart_json, chart_svg, drawn_in;
-  -- keep it only from a transaction that has not changed this project (its
-  -- uncommitted changes must not be served to others) and may write
-  IF chart_json IS NOT NULL AND current_setting('transaction_read_only') = 'off'
-     AND NOT EXISTS (SELECT 1 FROM @extschema@.chart_change x
-                     WHERE x.facility_id = facility AND x.project_id = cached_chart.project_id
-                       AND x.xact = pg_current_xact_id_if_assigned()) THEN
-    INSERT INTO @extschema@.chart_cache AS c (facility_id, project_id, measure_id, variant, drawn_in, chart_json, chart_svg)
-    VALUES (facility, cached_chart.project_id, cached_chart.measure_id, kind, drawn_in,
-            cached_chart.chart_json, cached_chart.chart_svg)
-    ON CONFLICT ON CONSTRAINT chart_cache_pkey DO UPDATE
-      SET drawn_in = excluded.drawn_in, chart_json = excluded.chart_json, chart_svg = excluded.chart_svg
-      WHERE pg_snapshot_xmax(c.drawn_in) <= pg_snapshot_xmax(excluded.drawn_in);
-    PERFORM learning_network_internal.forget_chart_changes(facility, cached_chart.project_id);
+         learning_network_internal.chart_data_version(cached_chart.project_id)
+  INTO chart_json, chart_svg, data_version;
+  -- kept only from a read-committed transaction that may write and has not
+  -- changed the project itself (data_version NULL): its uncommitted changes must
+  -- not be served to others, and only there can pruning skip what other
+  -- sessions hold instead of failing on it
+  IF chart_json IS NOT NULL AND data_version IS NOT NULL AND current_setting('transaction_read_only') = 'off'
+     AND current_setting('transaction_isolation') = 'read committed' THEN
+    INSERT INTO @extschema@.chart_cache (project_id, measure_id, variant, version, facility_id, chart_json, chart_svg)
+    VALUES (cached_chart.project_id, cached_chart.measure_id, kind, data_version, facility,
+            cached_chart.chart_json, cached_chart.chart_svg);
+    DELETE FROM @extschema@.chart_cache c
+    WHERE c.ctid = ANY (ARRAY(SELECT o.ctid FROM @extschema@.chart_cache o
+                              WHERE o.project_id = cached_chart.project_id AND o.measure_id = cached_chart.measure_id
+                                AND o.variant = kind AND o.version < data_version
+                              FOR UPDATE SKIP LOCKED));
   END IF;
 END $$;
 COMMENT ON FUNCTION learning_network_internal.cached_chart(integer, integer, text) IS
-  'The whole-series chart (want: json or svg) of a project''s measure as the acting role sees it: from chart_cache when no change committed since it was drawn, else drawn now (both documents) and kept.';
+  'The whole-series chart (want: json or svg) of a project''s measure as the acting role sees it: from chart_cache when drawn at the project''s data version the caller''s snapshot sees, else drawn now (both documents) and kept.';
 
 CREATE OR REPLACE FUNCTION @extschema@.chart_svg(project_id integer, measure_id integer,
                                       from_week date DEFAULT NULL, to_week date DEFAULT NULL)
