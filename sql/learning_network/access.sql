@@ -281,10 +281,11 @@ CREATE POLICY publication_cell_insert ON @extschema@.publication_cell FOR INSERT
 
 -- the chart cache: each variant shown to whom it was drawn for (own: the
 -- facility itself and staff, as may_write says; network: its peers), written
--- and pruned only inside the owner's chart functions, which draw what the
--- acting role sees.  chart_change and chart_version are read only there too
--- (a transaction sees only its own chart_change rows); they are written by
--- the installing superuser's triggers.  None of their rows reaches a client.
+-- only inside the owner's chart functions, which draw what the acting role
+-- sees.  chart_change and chart_version are read only there too (a
+-- transaction sees only its own chart_change rows).  The installing
+-- superuser's triggers write those two and delete stale charts.  None of
+-- their rows reaches a client.
 DROP POLICY IF EXISTS chart_change_read ON @extschema@.chart_change;
 CREATE POLICY chart_change_read ON @extschema@.chart_change FOR SELECT USING (true);
 DROP POLICY IF EXISTS chart_version_read ON @extschema@.chart_version;
@@ -300,10 +301,3 @@ DROP POLICY IF EXISTS chart_cache_insert ON @extschema@.chart_cache;
 CREATE POLICY chart_cache_insert ON @extschema@.chart_cache FOR INSERT
   WITH CHECK (current_user = 'learning_network_owner'
               AND (variant = 'network' OR learning_network_internal.may_write(facility_id)));
--- pruning locks (FOR UPDATE SKIP LOCKED) before it deletes; nothing updates
-DROP POLICY IF EXISTS chart_cache_lock ON @extschema@.chart_cache;
-CREATE POLICY chart_cache_lock ON @extschema@.chart_cache FOR UPDATE
-  USING (current_user = 'learning_network_owner') WITH CHECK (false);
-DROP POLICY IF EXISTS chart_cache_delete ON @extschema@.chart_cache;
-CREATE POLICY chart_cache_delete ON @extschema@.chart_cache FOR DELETE
-  USING (current_user = 'learning_network_owner');

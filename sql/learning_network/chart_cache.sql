@@ -75,23 +75,35 @@ CREATE OR REPLACE TRIGGER sharing_chart_change AFTER INSERT OR UPDATE OR DELETE 
 
 -- As the transaction commits: one bump per project it marked, taken in
 -- project order, and the marks removed (the first deferred event does the
--- whole transaction; the others find nothing left).
+-- whole transaction; the others find nothing left).  The charts kept at
+-- older versions are deleted, except those another session holds (SKIP
+-- LOCKED: a writer never waits on a reader); a later commit takes them.
 CREATE OR REPLACE FUNCTION learning_network_internal.bump_chart_versions() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  bumped integer[];
 BEGIN
   WITH marked AS (
     DELETE FROM @extschema@.chart_change x WHERE x.xact = pg_current_xact_id()
-    RETURNING x.project_id, x.facility_id)
-  INSERT INTO @extschema@.chart_version AS v (project_id, facility_id, version, bumped_by)
-  SELECT m.project_id, min(m.facility_id), 1, pg_current_xact_id() FROM marked m
-  GROUP BY m.project_id ORDER BY m.project_id
-  ON CONFLICT (project_id) DO UPDATE
-    SET version = v.version + 1, facility_id = excluded.facility_id, bumped_by = excluded.bumped_by;
+    RETURNING x.project_id, x.facility_id),
+  bump AS (
+    INSERT INTO @extschema@.chart_version AS v (project_id, facility_id, version, bumped_by)
+    SELECT m.project_id, min(m.facility_id), 1, pg_current_xact_id() FROM marked m
+    GROUP BY m.project_id ORDER BY m.project_id
+    ON CONFLICT (project_id) DO UPDATE
+      SET version = v.version + 1, facility_id = excluded.facility_id, bumped_by = excluded.bumped_by
+    RETURNING v.project_id)
+  SELECT array_agg(b.project_id) INTO bumped FROM bump b;
+  IF bumped IS NOT NULL AND current_setting('transaction_isolation') = 'read committed' THEN
+    DELETE FROM @extschema@.chart_cache c
+    WHERE c.ctid = ANY (ARRAY(SELECT o.ctid FROM @extschema@.chart_cache o
+                              WHERE o.project_id = ANY (bumped) FOR UPDATE SKIP LOCKED));
+  END IF;
   RETURN NULL;
 END $$;
 COMMENT ON FUNCTION learning_network_internal.bump_chart_versions() IS
-  'Deferred trigger on chart_change: as a transaction commits, bumps the chart_version of every project it marked, in project order, and removes its marks.';
+  'Deferred trigger on chart_change: as a transaction commits, bumps the chart_version of every project it marked, in project order, removes its marks and deletes the charts of those projects kept so far (those no other session holds).';
 
 -- a constraint trigger has no CREATE OR REPLACE
 DO $bump$

@@ -2,43 +2,27 @@
 -- acting role, so a chart shows exactly what the views show that role; the
 -- public chart_svg / chart_json serve them from chart_cache.
 
-CREATE OR REPLACE FUNCTION learning_network_internal.render_chart_svg(project_id integer, measure_id integer,
-                                      from_week date DEFAULT NULL, to_week date DEFAULT NULL)
-RETURNS text
+-- Both documents from one pass over chart_points: the cache keeps both from
+-- one draw (and one plan), and a period's request builds only the one
+-- wanted (want: json, svg or both; a document not wanted is NULL and its
+-- subquery never runs).  PL/pgSQL keeps the plan for the session, and a
+-- generic one from the first call (plan_cache_mode): custom plans of a query
+-- over the policies' helpers cost more to make than to run, and the first
+-- five calls of a session would make one each.  One series never repays JIT
+-- compilation (tens of ms), which a generous estimate on a big network could
+-- otherwise trigger.
+CREATE OR REPLACE FUNCTION learning_network_internal.render_chart(project_id integer, measure_id integer,
+                                                      from_week date, to_week date, want text,
+                                                      OUT chart_json jsonb, OUT chart_svg text)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+SET search_path = pg_catalog, pg_temp SET jit = off SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
-  -- PL/pgSQL keeps this plan for the session; an SQL function would plan it
-  -- on every call.  One series never repays JIT compilation (tens of ms),
-  -- which a generous estimate on a big network could otherwise trigger.
-  RETURN (
-    SELECT spc.chart_svg(cp.week_start,
-                         ROW(cp.y, cp.cl, cp.lcl, cp.ucl, cp.sigma, cp.signal,
-                             string_to_array(cp.signal_rules, ','), cp.variation)::spc.point,
-                         cp.phase_label, cp.annotation, cp.goal,
-                         coalesce(cp.facility_name, cp.facility_code) || ': ' || cp.measure_name || ' (' || cp.unit || ')')
-    FROM @extschema@.chart_points cp
-    WHERE cp.project_id = render_chart_svg.project_id AND cp.measure_id = render_chart_svg.measure_id
-      AND (render_chart_svg.from_week IS NULL OR cp.week_start >= render_chart_svg.from_week)
-      AND (render_chart_svg.to_week IS NULL OR cp.week_start <= render_chart_svg.to_week));
-END $$;
-
-COMMENT ON FUNCTION learning_network_internal.render_chart_svg(integer, integer, date, date) IS
-  'Draws the control chart of one project''s measure as a standalone SVG document (phases, limits, zones, signals, goal, annotations), optionally for a period; NULL when there are no weeks.';
-
-CREATE OR REPLACE FUNCTION learning_network_internal.render_chart_json(project_id integer, measure_id integer,
-                                       from_week date DEFAULT NULL, to_week date DEFAULT NULL)
-RETURNS jsonb
-LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp SET jit = off AS $$
-BEGIN
-  RETURN (
-  WITH points AS (
+  WITH points AS MATERIALIZED (
     SELECT cp.*
     FROM @extschema@.chart_points cp
-    WHERE cp.project_id = render_chart_json.project_id AND cp.measure_id = render_chart_json.measure_id
-      AND (render_chart_json.from_week IS NULL OR cp.week_start >= render_chart_json.from_week)
-      AND (render_chart_json.to_week IS NULL OR cp.week_start <= render_chart_json.to_week)
+    WHERE cp.project_id = render_chart.project_id AND cp.measure_id = render_chart.measure_id
+      AND (render_chart.from_week IS NULL OR cp.week_start >= render_chart.from_week)
+      AND (render_chart.to_week IS NULL OR cp.week_start <= render_chart.to_week)
   ), phases AS (
     SELECT phase_start, min(phase_label) AS label, min(week_start) AS first_week, max(week_start) AS last_week,
            count(*) FILTER (WHERE reported) AS weeks, min(cl) AS cl,
@@ -47,35 +31,63 @@ BEGIN
            count(*) FILTER (WHERE signal) AS signals
     FROM points GROUP BY phase_start
   )
-  SELECT CASE WHEN count(*) > 0 THEN jsonb_build_object(
-    'project_id', render_chart_json.project_id,
-    'project_title', min(p.project_title),
-    'facility', coalesce(min(p.facility_name), min(p.facility_code)),
-    'measure', (SELECT jsonb_build_object('id', m.measure_id, 'code', m.measure_code, 'name', m.measure_name, 'kind', m.kind,
-                                          'chart', m.chart, 'rules', m.rules, 'improvement', m.improvement,
-                                          'unit', m.unit, 'multiplier', m.multiplier)
-                FROM @extschema@.measures m WHERE m.measure_id = render_chart_json.measure_id),
-    'goal', max(p.goal),
-    'points', jsonb_agg(jsonb_build_object(
-        'week', p.week_start, 'reported', p.reported, 'numerator', p.numerator,
-        'denominator', p.denominator, 'value', p.value, 'excluded', p.excluded,
-        'y', p.y, 'cl', p.cl, 'lcl', p.lcl, 'ucl', p.ucl,
-        'sigma1', jsonb_build_array(p.sigma1_lower, p.sigma1_upper),
-        'sigma2', jsonb_build_array(p.sigma2_lower, p.sigma2_upper),
-        'phase', p.phase_label, 'signal', p.signal, 'variation', p.variation, 'annotation', p.annotation,
-        'signals', coalesce((SELECT jsonb_agg(jsonb_build_object('code', code, 'description', spc.rule_description(code)))
-                             FROM unnest(string_to_array(p.signal_rules, ',')) code), '[]'::jsonb))
-      ORDER BY p.week_start),
-    'phases', (SELECT jsonb_agg(jsonb_build_object('label', ph.label, 'start', ph.first_week, 'end', ph.last_week,
-                                                   'weeks', ph.weeks, 'cl', ph.cl, 'avg_lcl', ph.avg_lcl,
-                                                   'avg_ucl', ph.avg_ucl, 'signals', ph.signals)
-                                ORDER BY ph.first_week) FROM phases ph),
-    'annotations', coalesce((SELECT jsonb_agg(jsonb_build_object('week', p2.week_start, 'text', p2.annotation)
-                                              ORDER BY p2.week_start)
-                             FROM points p2 WHERE p2.annotation IS NOT NULL), '[]'::jsonb))
-  END
-  FROM points p);
+  SELECT
+    CASE WHEN want <> 'svg' THEN (
+      SELECT CASE WHEN count(*) > 0 THEN jsonb_build_object(
+        'project_id', render_chart.project_id,
+        'project_title', min(p.project_title),
+        'facility', coalesce(min(p.facility_name), min(p.facility_code)),
+        'measure', (SELECT jsonb_build_object('id', m.measure_id, 'code', m.measure_code, 'name', m.measure_name, 'kind', m.kind,
+                                              'chart', m.chart, 'rules', m.rules, 'improvement', m.improvement,
+                                              'unit', m.unit, 'multiplier', m.multiplier)
+                    FROM @extschema@.measures m WHERE m.measure_id = render_chart.measure_id),
+        'goal', max(p.goal),
+        'points', jsonb_agg(jsonb_build_object(
+            'week', p.week_start, 'reported', p.reported, 'numerator', p.numerator,
+            'denominator', p.denominator, 'value', p.value, 'excluded', p.excluded,
+            'y', p.y, 'cl', p.cl, 'lcl', p.lcl, 'ucl', p.ucl,
+            'sigma1', jsonb_build_array(p.sigma1_lower, p.sigma1_upper),
+            'sigma2', jsonb_build_array(p.sigma2_lower, p.sigma2_upper),
+            'phase', p.phase_label, 'signal', p.signal, 'variation', p.variation, 'annotation', p.annotation,
+            'signals', coalesce((SELECT jsonb_agg(jsonb_build_object('code', code, 'description', spc.rule_description(code)))
+                                 FROM unnest(string_to_array(p.signal_rules, ',')) code), '[]'::jsonb))
+          ORDER BY p.week_start),
+        'phases', (SELECT jsonb_agg(jsonb_build_object('label', ph.label, 'start', ph.first_week, 'end', ph.last_week,
+                                                       'weeks', ph.weeks, 'cl', ph.cl, 'avg_lcl', ph.avg_lcl,
+                                                       'avg_ucl', ph.avg_ucl, 'signals', ph.signals)
+                                    ORDER BY ph.first_week) FROM phases ph),
+        'annotations', coalesce((SELECT jsonb_agg(jsonb_build_object('week', p2.week_start, 'text', p2.annotation)
+                                                  ORDER BY p2.week_start)
+                                 FROM points p2 WHERE p2.annotation IS NOT NULL), '[]'::jsonb))
+      END
+      FROM points p) END,
+    CASE WHEN want <> 'json' THEN (
+      SELECT spc.chart_svg(cp.week_start,
+                           ROW(cp.y, cp.cl, cp.lcl, cp.ucl, cp.sigma, cp.signal,
+                               string_to_array(cp.signal_rules, ','), cp.variation)::spc.point,
+                           cp.phase_label, cp.annotation, cp.goal,
+                           coalesce(cp.facility_name, cp.facility_code) || ': ' || cp.measure_name || ' (' || cp.unit || ')')
+      FROM points cp) END
+  INTO chart_json, chart_svg;
 END $$;
+
+COMMENT ON FUNCTION learning_network_internal.render_chart(integer, integer, date, date, text) IS
+  'Draws the control chart of one project''s measure, optionally for a period, as JSON and/or SVG (want: json, svg or both) from one pass over chart_points; NULL documents when there are no weeks.';
+
+CREATE OR REPLACE FUNCTION learning_network_internal.render_chart_svg(project_id integer, measure_id integer,
+                                      from_week date DEFAULT NULL, to_week date DEFAULT NULL)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN (learning_network_internal.render_chart(project_id, measure_id, from_week, to_week, 'svg')).chart_svg;
+
+COMMENT ON FUNCTION learning_network_internal.render_chart_svg(integer, integer, date, date) IS
+  'Draws the control chart of one project''s measure as a standalone SVG document (phases, limits, zones, signals, goal, annotations), optionally for a period; NULL when there are no weeks.';
+
+CREATE OR REPLACE FUNCTION learning_network_internal.render_chart_json(project_id integer, measure_id integer,
+                                       from_week date DEFAULT NULL, to_week date DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN (learning_network_internal.render_chart(project_id, measure_id, from_week, to_week, 'json')).chart_json;
 
 COMMENT ON FUNCTION learning_network_internal.render_chart_json(integer, integer, date, date) IS
   'Builds the control chart of one project''s measure as JSON for a chart library: measure, goal, points (values, limits, zones, phase, signals with codes and descriptions, variation, annotation), phases with their summaries, and annotations; NULL when there are no weeks.';
@@ -85,12 +97,13 @@ COMMENT ON FUNCTION learning_network_internal.render_chart_json(integer, integer
 -- and read only what that role sees.  Fresh means drawn at the project's
 -- data version as the reader's own snapshot sees it (chart_data_version), so
 -- a chart served is the chart a fresh draw in that snapshot would give.
--- Nothing here waits on another session: the lookup only reads; a drawn
--- chart is inserted (the table has no unique key to wait on) and older
--- versions of it are pruned only where no other session holds them.
+-- Nothing here waits on another session: the lookup only reads, and a
+-- drawn chart is inserted (the table has no unique key to wait on); the
+-- commit that makes it stale deletes it (bump_chart_versions).
 CREATE OR REPLACE FUNCTION learning_network_internal.cached_chart(project_id integer, measure_id integer, want text,
                                                        OUT chart_json jsonb, OUT chart_svg text)
-LANGUAGE plpgsql VOLATILE AS $$   -- search_path is set by its callers, chart_json and chart_svg; jit by the renderers
+LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan
+AS $$   -- search_path is set by its callers, chart_json and chart_svg; jit by the renderer
 DECLARE
   facility integer;
   kind text;
@@ -115,24 +128,18 @@ BEGIN
   END IF;
   kind := CASE WHEN learning_network_internal.may_write(facility) THEN 'own' ELSE 'network' END;
   -- both documents and the version in one statement: one snapshot
-  SELECT learning_network_internal.render_chart_json(cached_chart.project_id, cached_chart.measure_id, NULL, NULL),
-         learning_network_internal.render_chart_svg(cached_chart.project_id, cached_chart.measure_id, NULL, NULL),
-         learning_network_internal.chart_data_version(cached_chart.project_id)
-  INTO chart_json, chart_svg, data_version;
-  -- kept only from a read-committed transaction that may write and has not
-  -- changed the project itself (data_version NULL): its uncommitted changes must
-  -- not be served to others, and only there can pruning skip what other
-  -- sessions hold instead of failing on it
+  SELECT d.chart_json, d.chart_svg, learning_network_internal.chart_data_version(cached_chart.project_id)
+  INTO chart_json, chart_svg, data_version
+  FROM learning_network_internal.render_chart(cached_chart.project_id, cached_chart.measure_id, NULL, NULL, 'both') d;
+  -- kept only from a transaction that may write and has not changed the
+  -- project itself (data_version NULL): its uncommitted changes must not be
+  -- served to others.  An insert (no unique key) never waits; a serializable
+  -- one could still fail another reader's transaction, so none is made.
   IF chart_json IS NOT NULL AND data_version IS NOT NULL AND current_setting('transaction_read_only') = 'off'
-     AND current_setting('transaction_isolation') = 'read committed' THEN
+     AND current_setting('transaction_isolation') <> 'serializable' THEN
     INSERT INTO @extschema@.chart_cache (project_id, measure_id, variant, version, facility_id, chart_json, chart_svg)
     VALUES (cached_chart.project_id, cached_chart.measure_id, kind, data_version, facility,
             cached_chart.chart_json, cached_chart.chart_svg);
-    DELETE FROM @extschema@.chart_cache c
-    WHERE c.ctid = ANY (ARRAY(SELECT o.ctid FROM @extschema@.chart_cache o
-                              WHERE o.project_id = cached_chart.project_id AND o.measure_id = cached_chart.measure_id
-                                AND o.variant = kind AND o.version < data_version
-                              FOR UPDATE SKIP LOCKED));
   END IF;
 END $$;
 COMMENT ON FUNCTION learning_network_internal.cached_chart(integer, integer, text) IS

@@ -378,8 +378,10 @@ COMMENT ON COLUMN @extschema@.chart_version.facility_id IS 'The facility.';
 COMMENT ON COLUMN @extschema@.chart_version.version IS 'Number of committed transactions that changed the project''s charts (since the extension was installed or restored).';
 COMMENT ON COLUMN @extschema@.chart_version.bumped_by IS 'The transaction that bumped it last.';
 
--- insert-only: a drawer never waits on another's uncommitted row (no unique
--- key to conflict on); older versions are deleted by later drawers
+-- Insert-only: a drawer never waits on another's uncommitted row (no unique
+-- key to conflict on); the versions a commit made stale are deleted by that
+-- commit.  The documents are stored uncompressed: compressing them on every
+-- draw and decompressing them on every request costs more than the disk.
 CREATE TABLE @extschema@.chart_cache (
   project_id integer NOT NULL,
   measure_id integer NOT NULL,
@@ -389,6 +391,8 @@ CREATE TABLE @extschema@.chart_cache (
   chart_json jsonb,
   chart_svg text
 );
+ALTER TABLE @extschema@.chart_cache ALTER COLUMN chart_json SET STORAGE EXTERNAL,
+                                    ALTER COLUMN chart_svg SET STORAGE EXTERNAL;
 CREATE INDEX chart_cache_key_idx ON @extschema@.chart_cache (project_id, measure_id, variant, version);
 COMMENT ON TABLE @extschema@.chart_cache IS 'Charts of whole series as chart_json and chart_svg return them, each with the project data version it was drawn at: the own variant (names, annotations) for the facility and staff, the network variant for its peers.';
 COMMENT ON COLUMN @extschema@.chart_cache.project_id IS 'The project.';
