@@ -21,6 +21,7 @@
 use strict;
 use warnings;
 use DBI;
+$| = 1;
 
 my $seed = $ENV{CACHE_SEED} // 14;
 my $steps = $ENV{CACHE_STEPS} // 10000;

@@ -37,10 +37,11 @@ BEGIN
         'project_id', render_chart.project_id,
         'project_title', min(p.project_title),
         'facility', coalesce(min(p.facility_name), min(p.facility_code)),
-        'measure', (SELECT jsonb_build_object('id', m.measure_id, 'code', m.measure_code, 'name', m.measure_name, 'kind', m.kind,
+        -- the measure as the measures view shows it, read one view lower
+        'measure', (SELECT jsonb_build_object('id', m.measure_id, 'code', m.code, 'name', m.name, 'kind', m.kind,
                                               'chart', m.chart, 'rules', m.rules, 'improvement', m.improvement,
                                               'unit', m.unit, 'multiplier', m.multiplier)
-                    FROM @extschema@.measures m WHERE m.measure_id = render_chart.measure_id),
+                    FROM learning_network_internal.measure m WHERE m.measure_id = render_chart.measure_id),
         'goal', max(p.goal),
         'points', jsonb_agg(jsonb_build_object(
             'week', p.week_start, 'reported', p.reported, 'numerator', p.numerator,
@@ -95,8 +96,9 @@ COMMENT ON FUNCTION learning_network_internal.render_chart_json(integer, integer
 -- A whole-series chart from chart_cache, drawn (and kept) when missing or
 -- stale.  Runs as the owner for the acting role: the policies make it draw
 -- and read only what that role sees.  Fresh means drawn at the project's
--- data version as the reader's own snapshot sees it (chart_data_version), so
--- a chart served is the chart a fresh draw in that snapshot would give.
+-- data version as the reader's own snapshot sees it (chart_data_version),
+-- and in the same current week (chart_points leaves out later weeks), so a
+-- chart served is the chart a fresh draw in that snapshot would give.
 -- Nothing here waits on another session: the lookup only reads, and a
 -- drawn chart is inserted (the table has no unique key to wait on); the
 -- commit that makes it stale deletes it (bump_chart_versions).
@@ -116,6 +118,7 @@ BEGIN
   FROM @extschema@.chart_cache c
   WHERE c.project_id = cached_chart.project_id AND c.measure_id = cached_chart.measure_id
     AND c.version = (SELECT learning_network_internal.chart_data_version(cached_chart.project_id))
+    AND c.as_of_week = @extschema@.week_start(current_date)
     AND c.variant = CASE WHEN c.facility_id = (SELECT learning_network_internal.caller_facility())
                               OR (SELECT learning_network_internal.caller_is_staff()) THEN 'own' ELSE 'network' END
   LIMIT 1;
@@ -137,8 +140,9 @@ BEGIN
   -- one could still fail another reader's transaction, so none is made.
   IF chart_json IS NOT NULL AND data_version IS NOT NULL AND current_setting('transaction_read_only') = 'off'
      AND current_setting('transaction_isolation') <> 'serializable' THEN
-    INSERT INTO @extschema@.chart_cache (project_id, measure_id, variant, version, facility_id, chart_json, chart_svg)
-    VALUES (cached_chart.project_id, cached_chart.measure_id, kind, data_version, facility,
+    INSERT INTO @extschema@.chart_cache (project_id, measure_id, variant, version, as_of_week, facility_id,
+                                         chart_json, chart_svg)
+    VALUES (cached_chart.project_id, cached_chart.measure_id, kind, data_version, @extschema@.week_start(current_date), facility,
             cached_chart.chart_json, cached_chart.chart_svg);
   END IF;
 END $$;

@@ -426,6 +426,7 @@ CREATE TABLE @extschema@.chart_cache (
   measure_id integer NOT NULL,
   variant text NOT NULL CHECK (variant IN ('own', 'network')),
   version bigint NOT NULL,
+  as_of_week date NOT NULL,
   facility_id integer NOT NULL,
   chart_json jsonb,
   chart_svg text
@@ -438,6 +439,7 @@ COMMENT ON COLUMN @extschema@.chart_cache.project_id IS 'The project.';
 COMMENT ON COLUMN @extschema@.chart_cache.measure_id IS 'The measure.';
 COMMENT ON COLUMN @extschema@.chart_cache.variant IS 'own (as the facility and staff see it) or network (as its peers see it).';
 COMMENT ON COLUMN @extschema@.chart_cache.version IS 'The project''s chart_version the chart was drawn at, in the drawing snapshot.';
+COMMENT ON COLUMN @extschema@.chart_cache.as_of_week IS 'The current week when it was drawn (chart_points leaves out weeks after it).';
 COMMENT ON COLUMN @extschema@.chart_cache.facility_id IS 'The facility.';
 COMMENT ON COLUMN @extschema@.chart_cache.chart_json IS 'The chart as learning_network.chart_json returns it.';
 COMMENT ON COLUMN @extschema@.chart_cache.chart_svg IS 'The chart as learning_network.chart_svg returns it.';
