@@ -186,6 +186,9 @@ sub variant_of {
 # ---------------------------------------------------------- 3. random interleaving
 srand($seed);
 my @sessions = map { session() } 1 .. 6;
+# clients format floats differently (JDBC sets 3, psql scripts often 0):
+# a kept document must not depend on the drawer's setting
+$sessions[$_]{dbh}->do("SET extra_float_digits = 0") for 1, 3;
 my @session_role = qw(cache_it_a cache_it_a cache_it_b cache_it_b cache_it_staff cache_it_c);
 my %count = map { $_ => 0 } qw(reads hits stale null writes write_conflicts commits rollbacks rr idle_steps begins reader_waits writer_waits tier_changes);
 my @weeks = map { sprintf('2024-%s', $_) } qw(01-07 02-04 03-03 03-31 04-28 05-26 06-16);

@@ -10,12 +10,15 @@
 -- over the policies' helpers cost more to make than to run, and the first
 -- five calls of a session would make one each.  One series never repays JIT
 -- compilation (tens of ms), which a generous estimate on a big network could
--- otherwise trigger.
+-- otherwise trigger.  The JSON's numbers are written exactly (shortest
+-- round-trip form) whatever the session's extra_float_digits, so a document
+-- depends on the data alone and a kept one is what any session would draw.
 CREATE OR REPLACE FUNCTION learning_network_internal.render_chart(project_id integer, measure_id integer,
                                                       from_week date, to_week date, want text,
                                                       OUT chart_json jsonb, OUT chart_svg text)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp SET jit = off SET plan_cache_mode = force_generic_plan AS $$
+SET search_path = pg_catalog, pg_temp SET jit = off SET plan_cache_mode = force_generic_plan
+SET extra_float_digits = 1 AS $$
 BEGIN
   WITH points AS MATERIALIZED (
     SELECT cp.*
