@@ -114,16 +114,15 @@ DECLARE
   kind text;
   data_version bigint;
 BEGIN
-  -- the variant the caller may see, at the version its snapshot sees; only
-  -- the document wanted is read
+  -- the variant the caller may see (own where it may write, as when it was
+  -- kept), at the version its snapshot sees; only the document wanted is read
   SELECT CASE WHEN want = 'json' THEN c.chart_json END, CASE WHEN want = 'svg' THEN c.chart_svg END
   INTO chart_json, chart_svg
   FROM @extschema@.chart_cache c
   WHERE c.project_id = cached_chart.project_id AND c.measure_id = cached_chart.measure_id
     AND c.version = (SELECT learning_network_internal.chart_data_version(cached_chart.project_id))
     AND c.as_of_week = @extschema@.week_start(current_date)
-    AND c.variant = CASE WHEN c.facility_id = (SELECT learning_network_internal.caller_facility())
-                              OR (SELECT learning_network_internal.caller_is_staff()) THEN 'own' ELSE 'network' END
+    AND c.variant = CASE WHEN learning_network_internal.may_write(c.facility_id) THEN 'own' ELSE 'network' END
   LIMIT 1;
   IF FOUND THEN
     RETURN;
