@@ -111,7 +111,7 @@ CREATE TABLE @extschema@.chart_version (
   version bigint NOT NULL,
   bumped_by xid8 NOT NULL
 );
-COMMENT ON TABLE @extschema@.chart_version IS 'The version of each project''s chart data: bumped once by every committed transaction that changed the project''s charts, in commit order. No row: version 0.';
+COMMENT ON TABLE @extschema@.chart_version IS 'The version of each project''s chart data: bumped once by every committed transaction that changed the project''s charts, in commit order. No row: version 0. Never empty it without emptying chart_cache too (old charts would match again).';
 COMMENT ON COLUMN @extschema@.chart_version.project_id IS 'The project.';
 COMMENT ON COLUMN @extschema@.chart_version.facility_id IS 'The facility.';
 COMMENT ON COLUMN @extschema@.chart_version.version IS 'Number of committed transactions that changed the project''s charts (since the extension was installed or restored).';
