@@ -15,7 +15,7 @@ CREATE TYPE @extschema@.point AS (
 COMMENT ON TYPE @extschema@.point IS
   'One control chart point as returned by spc.chart: plotted value, centre line, 3-sigma limits, the point''s sigma, and its signals.';
 COMMENT ON COLUMN @extschema@.point.y IS
-  'The plotted statistic: value, or ratio sum(x)/sum(n) when n is given (run, i), moving range (mr), subgroup mean, standard deviation or range (xbar, s, r), proportion (p, pp), count (np, c), rate (u, up), the EWMA (ewma) or the upper CUSUM (cusum, bcusum, racusum); multiplied by multiply=M. NULL for a missing or invalid point.';
+  'The plotted statistic: value, or ratio sum(x)/sum(n) when n is given (run, i), moving range (mr; of those ratios with n), subgroup mean, standard deviation or range (xbar, s, r), proportion (p, pp), count (np, c), rate (u, up), the EWMA (ewma) or the upper CUSUM (cusum, bcusum, racusum); multiplied by multiply=M. NULL for a missing or invalid point.';
 COMMENT ON COLUMN @extschema@.point.cl IS
   'Centre line of the point''s phase (the median for run and g charts).';
 COMMENT ON COLUMN @extschema@.point.lcl IS

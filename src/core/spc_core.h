@@ -68,6 +68,9 @@ typedef struct SpcChartSpec
 	double		p0;				/* bcusum: in-control rate (NaN: baseline rate) */
 } SpcChartSpec;
 
+/* Charts that plot sum(x)/sum(n) per subgroup when n is given (qicharts2). */
+extern bool spc_chart_takes_ratio(SpcChartType type);
+
 /* The charts that monitor a cumulative statistic (no rule presets). */
 extern bool spc_chart_is_cumulative(SpcChartType type);
 

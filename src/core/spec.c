@@ -131,6 +131,12 @@ spc_variation_name(SpcVariation variation)
 }
 
 bool
+spc_chart_takes_ratio(SpcChartType type)
+{
+	return type == SPC_CHART_RUN || type == SPC_CHART_I || type == SPC_CHART_MR;
+}
+
+bool
 spc_chart_is_cumulative(SpcChartType type)
 {
 	return type == SPC_CHART_EWMA || type == SPC_CHART_CUSUM ||

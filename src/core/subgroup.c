@@ -47,6 +47,7 @@ row_is_valid(SpcChartType chart, double x, double n, bool n_isnull)
 	{
 		case SPC_CHART_RUN:
 		case SPC_CHART_I:
+		case SPC_CHART_MR:
 			/* a ratio's denominator must be positive */
 			return n_isnull || (isfinite(n) && n > 0.0);
 		case SPC_CHART_BCUSUM:
@@ -98,7 +99,7 @@ spc_accum_row(SpcAccum *acc, SpcChartType chart,
 		acc->sum_n += n;
 	else if (chart == SPC_CHART_BCUSUM)
 		acc->sum_n += n_isnull ? 1.0 : n;
-	else if (!n_isnull && (chart == SPC_CHART_RUN || chart == SPC_CHART_I))
+	else if (!n_isnull && spc_chart_takes_ratio(chart))
 		acc->sum_n += n;
 	if (!n_isnull)
 		acc->n_count++;
@@ -141,10 +142,11 @@ spc_subgroup_finish(const SpcAccum *acc, SpcChartType chart, SpcSubgroup *sg)
 		return;
 	}
 	sg->status = SPC_STATUS_OK;
-	if ((chart == SPC_CHART_RUN || chart == SPC_CHART_I) && acc->n_count > 0)
+	if (spc_chart_takes_ratio(chart) && acc->n_count > 0)
 	{
 		/*
-		 * A ratio, as qicharts2: sum of x over sum of n.  Every row with a
+		 * A ratio, as qicharts2: sum of x over sum of n (run, i, and mr,
+		 * whose moving ranges are then of the ratios).  Every row with a
 		 * value needs its denominator.
 		 */
 		sg->ratio = true;

@@ -21,6 +21,10 @@ FROM (SELECT DISTINCT week, spc.chart('run', falls, beddays) OVER (ORDER BY week
 SELECT bool_and(abs((a).ucl - (b).ucl) < 1e-12 AND abs((a).cl - (b).cl) < 1e-12) AS same_as_i_of_ratios
 FROM (SELECT spc.chart('i', falls, beddays) OVER w AS a, spc.chart('i', falls / beddays) OVER w AS b
       FROM ward WHERE g = 1 WINDOW w AS (ORDER BY week)) s;
+-- the MR chart of a ratio I chart: moving ranges of the ratios
+SELECT bool_and((a).y IS NOT DISTINCT FROM (b).y AND (a).ucl = (b).ucl) AS mr_of_ratios
+FROM (SELECT spc.chart('mr', falls, beddays) OVER w AS a, spc.chart('mr', falls / beddays) OVER w AS b
+      FROM ward WHERE g = 1 WINDOW w AS (ORDER BY week)) s;
 -- a value without its denominator, where others have one, cannot be placed
 SELECT week, (c).y, (c).signals
 FROM (SELECT week, spc.chart('i', falls, CASE WHEN week = 2 THEN NULL ELSE beddays END)

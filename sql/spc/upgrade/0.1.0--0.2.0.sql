@@ -7,7 +7,7 @@ ALTER TYPE @extschema@.point ADD ATTRIBUTE y_lower double precision;
 COMMENT ON COLUMN @extschema@.point.y_lower IS
   'The lower statistic of the two-sided CUSUMs (cusum: -C-, plotted negative as qcc; bcusum and racusum: the lower CUSUM for odds ratio 1/or, <= 0), tested against lcl; y is then the upper statistic. NULL for every other chart.';
 COMMENT ON COLUMN @extschema@.point.y IS
-  'The plotted statistic: value, or ratio sum(x)/sum(n) when n is given (run, i), moving range (mr), subgroup mean, standard deviation or range (xbar, s, r), proportion (p, pp), count (np, c), rate (u, up), the EWMA (ewma) or the upper CUSUM (cusum, bcusum, racusum); multiplied by multiply=M. NULL for a missing or invalid point.';
+  'The plotted statistic: value, or ratio sum(x)/sum(n) when n is given (run, i), moving range (mr; of those ratios with n), subgroup mean, standard deviation or range (xbar, s, r), proportion (p, pp), count (np, c), rate (u, up), the EWMA (ewma) or the upper CUSUM (cusum, bcusum, racusum); multiplied by multiply=M. NULL for a missing or invalid point.';
 COMMENT ON COLUMN @extschema@.point.signals IS
   'Codes of every rule the point takes part in (ihi1..ihi5, we1..we4, nelson1..nelson8, nhs1..nhs4, anhoej_run, anhoej_crossings, limits; ewma, cusum_upper, cusum_lower for the cumulative charts), plus invalid for a data problem.';
 COMMENT ON COLUMN @extschema@.point.variation IS
