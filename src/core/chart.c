@@ -275,6 +275,15 @@ summarise_phase(const SpcWork *w, SpcPhase *phase)
 		w->n_est < SPC_TRIAL_SUBGROUPS;
 }
 
+/* v times m; a product beyond the doubles is no value (NaN, SQL NULL). */
+static double
+scaled(double v, double m)
+{
+	double		r = v * m;
+
+	return isfinite(r) ? r : NAN;
+}
+
 /*
  * multiply=M: every value a reader sees, scaled for display (per cent, per
  * 1,000), after everything is computed, as qicharts2.
@@ -290,17 +299,17 @@ apply_multiplier(SpcWork *w, SpcPhase *phase)
 	{
 		SpcPoint   *pt = &w->pt[i];
 
-		pt->y *= m;
-		pt->y_lower *= m;
-		pt->cl *= m;
-		pt->lcl *= m;
-		pt->ucl *= m;
-		pt->sigma *= m;
+		pt->y = scaled(pt->y, m);
+		pt->y_lower = scaled(pt->y_lower, m);
+		pt->cl = scaled(pt->cl, m);
+		pt->lcl = scaled(pt->lcl, m);
+		pt->ucl = scaled(pt->ucl, m);
+		pt->sigma = scaled(pt->sigma, m);
 	}
-	phase->cl *= m;
-	phase->avg_lcl *= m;
-	phase->avg_ucl *= m;
-	phase->sigma *= m;
+	phase->cl = scaled(phase->cl, m);
+	phase->avg_lcl = scaled(phase->avg_lcl, m);
+	phase->avg_ucl = scaled(phase->avg_ucl, m);
+	phase->sigma = scaled(phase->sigma, m);
 }
 
 /*

@@ -10,6 +10,7 @@
  *
  * A missing or invalid subgroup plots nothing and leaves the statistic as it
  * was; the statistic's clock (EWMA's t) counts only subgroups with a value.
+ * So does a subgroup whose score would overflow the doubles.
  * Excluded and post-baseline subgroups are charted like any other: they only
  * take no part in estimating the centre and sigma.
  */
@@ -44,6 +45,8 @@ centre_and_sigma(SpcWork *w, double *centre, double *sigma)
 		*sigma = spc_qcc_sigma_xbar(w);
 	if (!(*sigma > 0.0) || !isfinite(*sigma))
 		*sigma = NAN;
+	if (!isfinite(*centre))
+		*centre = NAN;
 	w->cl = *centre;
 	w->sigma = *sigma;
 }
@@ -119,6 +122,9 @@ spc_limits_cusum(SpcWork *w)
 		if (isnan(w->y[i]) || isnan(centre) || isnan(sigma))
 			continue;
 		z = (w->y[i] - centre) / (sigma / sqrt(w->sg[i].n));
+		/* beyond the doubles: no value, and the sums stay as they were */
+		if (!isfinite(z) || !isfinite(upper + z - k) || !isfinite(lower - z - k))
+			continue;
 		upper = fmax(0.0, upper + z - k);
 		lower = fmax(0.0, lower - z - k);
 		pt->y = upper;
@@ -206,6 +212,9 @@ spc_limits_bcusum(SpcWork *w)
 			w_up = sg->x * log(p1 / p0) + (sg->n - sg->x) * log1p(-p1) - (sg->n - sg->x) * log1p(-p0);
 			w_down = sg->x * log(p2 / p0) + (sg->n - sg->x) * log1p(-p2) - (sg->n - sg->x) * log1p(-p0);
 		}
+		/* beyond the doubles: no value, and the sums stay as they were */
+		if (!isfinite(upper + w_up) || !isfinite(lower - w_down))
+			continue;
 		upper = fmax(0.0, upper + w_up);
 		lower = fmin(0.0, lower - w_down);
 		pt->y = upper;
