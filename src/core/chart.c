@@ -305,6 +305,9 @@ apply_multiplier(SpcWork *w, SpcPhase *phase)
 		pt->lcl = scaled(pt->lcl, m);
 		pt->ucl = scaled(pt->ucl, m);
 		pt->sigma = scaled(pt->sigma, m);
+		/* a point without a value has no variation */
+		if (isnan(pt->y))
+			pt->variation = SPC_VARIATION_NONE;
 	}
 	phase->cl = scaled(phase->cl, m);
 	phase->avg_lcl = scaled(phase->avg_lcl, m);

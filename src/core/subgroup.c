@@ -172,8 +172,12 @@ spc_subgroup_finish(const SpcAccum *acc, SpcChartType chart, SpcSubgroup *sg)
 			sg->sd = sqrt(acc->m2 / (double) (acc->count - 1));
 		sg->range = acc->max - acc->min;
 	}
-	/* Sums of huge values can overflow: such a subgroup is unusable. */
+	/*
+	 * Sums of huge values can overflow, and so can a rate over a tiny
+	 * exposure: such a subgroup is unusable.
+	 */
 	if (!isfinite(sg->x) || !isfinite(sg->n) ||
+		(spc_chart_needs_n(chart) && !isfinite(sg->x / sg->n)) ||
 		(acc->count >= 2 && !spc_chart_needs_n(chart) && chart != SPC_CHART_C &&
 		 chart != SPC_CHART_BCUSUM &&
 		 !(isfinite(sg->sd) && isfinite(sg->range))))

@@ -130,6 +130,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(!cusum || spec.multiply != 1.0 || isnan(p->y) || (p->y >= 0 && p->y_lower <= 0),
 			  "CUSUMs: y >= 0 >= y_lower");
 		check(isnan(p->cl) || isfinite(p->cl), "finite centre line");
+		check((isnan(p->y) || isfinite(p->y)) && (isnan(p->y_lower) || isfinite(p->y_lower)) &&
+			  (isnan(p->lcl) || isfinite(p->lcl)) && (isnan(p->ucl) || isfinite(p->ucl)),
+			  "no infinite value or limit");
 		if (sg[i].status == SPC_STATUS_INVALID)
 			check(isnan(p->y) && (p->codes & SPC_BIT(SPC_CODE_INVALID)), "invalid point");
 		else
