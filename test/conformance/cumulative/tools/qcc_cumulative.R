@@ -56,6 +56,15 @@ cusum_case("qcc05_pistonrings_cusum_newdata", "cusum",
            diameter[1:25, ], diameter[26:40, ])
 cusum_case("qcc06_viscosity_cusum", "cusum", "cusum(x)  # viscosity (not a help example)",
            matrix(viscosity), NULL)
+# variable subgroup sizes: qcc's help example for xbar (12 observations removed)
+out_rows <- c(9, 10, 30, 35, 45, 64, 65, 74, 75, 85, 99, 100)
+dv <- qcc.groups(pistonrings$diameter[-out_rows], pistonrings$sample[-out_rows])
+ewma_case("qcc07_pistonrings_varn_ewma", "ewma",
+          "ewma(dv[1:25,], newdata=dv[26:40,])  # dv: pistonrings without rows 9, 10, 30, ... (variable n)",
+          dv[1:25, ], dv[26:40, ])
+cusum_case("qcc08_pistonrings_varn_cusum", "cusum",
+           "cusum(dv[1:25,], newdata=dv[26:40,])  # dv: pistonrings without rows 9, 10, 30, ... (variable n)",
+           dv[1:25, ], dv[26:40, ])
 
 inp <- do.call(rbind, inputs); exp <- do.call(rbind, expected)
 write.csv(inp, file.path(out, "qcc_inputs.csv"), row.names = FALSE, na = "")
