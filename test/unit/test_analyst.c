@@ -159,6 +159,13 @@ test_ratios_and_options(void)
 	compute("i", NULL, x, n, NULL, 10, SPC_IMPROVEMENT_NONE, NULL);
 	CLOSE(pts[0].y, 3.0 / 900, 1e-15, "I chart with n plots x/n");
 	CLOSE(pts[3].ucl, plain[3].ucl, 1e-14, "I chart of ratios = I chart of the ratio values");
+	{
+		static const double big[] = {1e300, 2, 3};
+		static const double tiny[] = {1e-300, 1, 1};
+
+		compute("u", NULL, big, tiny, NULL, 3, SPC_IMPROVEMENT_NONE, NULL);
+		CHECK(isnan(pts[0].y) && (pts[0].codes & SPC_BIT(SPC_CODE_INVALID)), "an overflowing rate is invalid");
+	}
 	compute("run", NULL, x, n, NULL, 10, SPC_IMPROVEMENT_NONE, NULL);
 	CLOSE(pts[1].y, 5.0 / 1100, 1e-15, "run chart with n plots x/n");
 
