@@ -103,7 +103,7 @@ fi
 # before half of it (ratios of times measured here, so no fixed timing).
 ms() { echo $(($(date +%s%N) / 1000000)); }
 q -c "CREATE TABLE big AS SELECT k::float8 AS t,
-	ROW((k * 7) % 11, 5, 0, 10, 1.6, k % 97 = 0, CASE WHEN k % 97 = 0 THEN ARRAY['ihi1'] END, NULL)::spc.point AS c
+	ROW((k * 7) % 11, 5, 0, 10, 1.6, k % 97 = 0, CASE WHEN k % 97 = 0 THEN ARRAY['ihi1'] END, NULL, NULL)::spc.point AS c
 	FROM generate_series(1, 1000000) k" -c "VACUUM ANALYZE big"
 serial="SET max_parallel_workers_per_gather = 0;"
 start=$(ms); q -c "$serial SELECT count(c) FROM big" >/dev/null; scan=$(($(ms) - start))

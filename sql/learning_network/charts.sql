@@ -80,7 +80,7 @@ BEGIN
     CASE WHEN want <> 'json' THEN (
       SELECT spc.chart_svg(cp.week_start,
                            ROW(cp.y, cp.cl, cp.lcl, cp.ucl, cp.sigma, cp.signal,
-                               string_to_array(cp.signal_rules, ','), cp.variation)::spc.point,
+                               string_to_array(cp.signal_rules, ','), cp.variation, NULL)::spc.point,
                            cp.phase_label, cp.annotation, cp.goal,
                            coalesce(cp.facility_name, cp.facility_code) || ': ' || cp.measure_name,
                            -- once per chart, not per week
@@ -236,7 +236,7 @@ BEGIN
   RETURN (
     SELECT spc.chart_svg_grid(coalesce(cp.facility_name, cp.facility_code), cp.week_start,
                               ROW(cp.y, cp.cl, cp.lcl, cp.ucl, cp.sigma, cp.signal,
-                                  string_to_array(cp.signal_rules, ','), cp.variation)::spc.point,
+                                  string_to_array(cp.signal_rules, ','), cp.variation, NULL)::spc.point,
                               cp.phase_label, cp.annotation, cp.goal, cp.measure_name || ': every facility',
                               learning_network_internal.chart_style(cp.unit, jsonb_build_object('y_scale', y_scale)))
     FROM @extschema@.chart_points cp
@@ -256,7 +256,7 @@ BEGIN
   RETURN (
     SELECT spc.chart_svg_grid(cp.measure_name || ' (' || cp.unit || ')', cp.week_start,
                               ROW(cp.y, cp.cl, cp.lcl, cp.ucl, cp.sigma, cp.signal,
-                                  string_to_array(cp.signal_rules, ','), cp.variation)::spc.point,
+                                  string_to_array(cp.signal_rules, ','), cp.variation, NULL)::spc.point,
                               cp.phase_label, cp.annotation, cp.goal,
                               coalesce(cp.facility_name, cp.facility_code) || ': every measure',
                               jsonb_build_object('x_title', 'Week starting', 'y_scale', y_scale))

@@ -49,7 +49,7 @@ FROM (SELECT spc.chart_svg(week, c, phase, note, 0.85, 'Pass rate',
 CREATE TABLE svg_i AS SELECT week, spc.chart('i', w) OVER (ORDER BY week) AS c FROM svg_weeks;
 -- a chart multiplied already (the engine's multiply option): per cent, not scaled again
 SELECT svg ~ '>CL 5\.[0-9]%<' AS multiplied_per_cent
-FROM (SELECT spc.chart_svg(week, ROW(5.5, 5.5, 1, 10, 1.5, false, NULL, NULL)::spc.point, NULL, NULL, NULL, NULL,
+FROM (SELECT spc.chart_svg(week, ROW(5.5, 5.5, 1, 10, 1.5, false, NULL, NULL, NULL)::spc.point, NULL, NULL, NULL, NULL,
                            '{"chart": "p(multiply=100)"}') AS svg FROM svg_weeks) q;
 SELECT spc.chart_svg(week, c, NULL, NULL, NULL, NULL, '{"colour": "red"}') FROM svg_i;
 SELECT spc.chart_svg(week, c, NULL, NULL, NULL, NULL, '{"width": 10}') FROM svg_i;
@@ -101,7 +101,7 @@ FROM svg_weeks, generate_series(1, 300) s;
 -- 4 dates x 1,000 rows each, values differing within a date
 CREATE TABLE svg_repeated AS
 SELECT date '2025-01-05' + 7 * (k % 4) AS week, 'note ' || (k % 7) AS note,
-       ROW(k % 13, 6, 1, 11, 1.5, k % 13 > 10, CASE WHEN k % 13 > 10 THEN ARRAY['ihi1'] END, NULL)::spc.point AS c
+       ROW(k % 13, 6, 1, 11, 1.5, k % 13 > 10, CASE WHEN k % 13 > 10 THEN ARRAY['ihi1'] END, NULL, NULL)::spc.point AS c
 FROM generate_series(1, 4000) k;
 CREATE TABLE svg_serial AS SELECT s, spc.chart_svg(week, c) AS svg FROM svg_many GROUP BY s;
 CREATE TABLE svg_repeated_serial AS SELECT spc.chart_svg(week, c, NULL, note, NULL, NULL) AS svg FROM svg_repeated;
