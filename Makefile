@@ -116,6 +116,11 @@ fuzz: $(addprefix test/fuzz/build/fuzz_,$(FUZZ_TARGETS))
 		echo "fuzz_$$t: ok for $(FUZZ_SECONDS) s"; \
 	done
 
+# The engine on a Citus cluster against single node; skips without Citus.
+.PHONY: citus-check
+citus-check:
+	bash scripts/citus-check.sh
+
 # Re-draw the example charts of docs/ from the demo network.
 .PHONY: docs
 docs:
