@@ -5,7 +5,7 @@
 CREATE OR REPLACE FUNCTION learning_network_internal.render_chart_svg(project_id integer, measure_id integer,
                                       from_week date DEFAULT NULL, to_week date DEFAULT NULL)
 RETURNS text
-LANGUAGE plpgsql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 BEGIN
   -- PL/pgSQL keeps this plan for the session; an SQL function would plan it
@@ -29,7 +29,7 @@ COMMENT ON FUNCTION learning_network_internal.render_chart_svg(integer, integer,
 CREATE OR REPLACE FUNCTION learning_network_internal.render_chart_json(project_id integer, measure_id integer,
                                        from_week date DEFAULT NULL, to_week date DEFAULT NULL)
 RETURNS jsonb
-LANGUAGE plpgsql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 BEGIN
   RETURN (
@@ -179,7 +179,7 @@ CREATE OR REPLACE FUNCTION @extschema@.element_pareto(project_id integer, measur
                                            from_week date DEFAULT NULL, to_week date DEFAULT NULL)
 RETURNS TABLE (element_measure_id integer, code text, name text, failures bigint, audited bigint,
                failure_share double precision, cumulative_share double precision)
-LANGUAGE plpgsql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 BEGIN
   RETURN QUERY
