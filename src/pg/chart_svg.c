@@ -368,6 +368,8 @@ receive_svg_state(StringInfo buf, MemoryContext mcxt)
 		r->annotation = pq_getmsgint(buf, 4);
 		r->signals = pq_getmsgint(buf, 4);
 		r->signal = pq_getmsgbyte(buf) != 0;
+		if (DATE_NOT_FINITE(r->t))	/* the transition never keeps one */
+			report_bad_svg_state();
 	}
 	state->nrows = nrows;
 	arena_len = pq_getmsgint(buf, 4);

@@ -100,4 +100,7 @@ SELECT (SELECT pg_temp.svg_state_combined(st::text::spc.chart_svg_state ORDER BY
 SELECT ('00000001' || repeat('0', 16) || 'ffffff00')::spc.chart_svg_state;
 SELECT left(st::text, -4)::spc.chart_svg_state FROM st_svg_partial WHERE shard = 0;
 
+-- a point at an infinite date (the transition never keeps one)
+SELECT (substr(st::text, 1, 48) || '7fffffff' || substr(st::text, 57))::spc.chart_svg_state
+FROM st_svg_partial WHERE shard = 0;
 DROP TABLE st_obs, st_partial, st_binary, st_mixed, st_points, st_svg_partial, st_svg_binary;
