@@ -30,3 +30,12 @@ COMMENT ON AGGREGATE @extschema@.chart_svg(date, @extschema@.point) IS
   'A standalone SVG control chart of the points (spc.point values from spc.chart) of one series: values, centre line, limits, 1- and 2-sigma zones, signals coloured by improvement or concern, dated axis, accessible title and description.';
 COMMENT ON AGGREGATE @extschema@.chart_svg(date, @extschema@.point, text, text, double precision, text) IS
   'spc.chart_svg with a phase label per point (a change of label draws a phase break), annotation text per point (a marker with the text as tooltip), a goal line and a title.';
+
+-- 0.1.0's internal-state support functions, replaced by the ones above (no-ops
+-- on a fresh install; the library keeps their C entry points for 0.1.0).
+DROP FUNCTION IF EXISTS @extschema@.chart_svg_accum(internal, date, @extschema@.point);
+DROP FUNCTION IF EXISTS @extschema@.chart_svg_accum(internal, date, @extschema@.point, text, text, double precision, text);
+DROP FUNCTION IF EXISTS @extschema@.chart_svg_combine(internal, internal);
+DROP FUNCTION IF EXISTS @extschema@.chart_svg_serialize(internal);
+DROP FUNCTION IF EXISTS @extschema@.chart_svg_deserialize(bytea, internal);
+DROP FUNCTION IF EXISTS @extschema@.chart_svg_final(internal);

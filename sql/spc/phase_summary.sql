@@ -67,3 +67,16 @@ COMMENT ON AGGREGATE @extschema@.phase_summary(text, double precision, double pr
 COMMENT ON AGGREGATE @extschema@.phase_summary(text, double precision, double precision, double precision, boolean, boolean) IS
   'Summary of one phase keyed by a number, with baseline and exclude flags: see spc.phase_summary(text, timestamptz, double precision).';
 
+
+-- 0.1.0's internal-state support functions, replaced by the ones above (no-ops
+-- on a fresh install; the library keeps their C entry points for 0.1.0).
+DROP FUNCTION IF EXISTS @extschema@.phase_accum(internal, text, timestamptz, double precision);
+DROP FUNCTION IF EXISTS @extschema@.phase_accum(internal, text, timestamptz, double precision, double precision);
+DROP FUNCTION IF EXISTS @extschema@.phase_accum(internal, text, timestamptz, double precision, double precision, boolean, boolean);
+DROP FUNCTION IF EXISTS @extschema@.phase_accum(internal, text, double precision, double precision);
+DROP FUNCTION IF EXISTS @extschema@.phase_accum(internal, text, double precision, double precision, double precision);
+DROP FUNCTION IF EXISTS @extschema@.phase_accum(internal, text, double precision, double precision, double precision, boolean, boolean);
+DROP FUNCTION IF EXISTS @extschema@.phase_combine(internal, internal);
+DROP FUNCTION IF EXISTS @extschema@.phase_serialize(internal);
+DROP FUNCTION IF EXISTS @extschema@.phase_deserialize(bytea, internal);
+DROP FUNCTION IF EXISTS @extschema@.phase_final(internal);

@@ -2,36 +2,11 @@
 -- (types).  The rest of the upgrade is every other source, run again.
 
 -- spc.phase_summary and spc.chart_svg get state types that Citus can combine
--- across shards (was internal): the aggregates and their 0.1.0 support
--- functions go, the new types come (as in state_types.sql), and the
--- aggregates are created again by phase_summary.sql and chart_svg.sql.
--- learning_network calls them only from PL/pgSQL bodies, which hold no
--- dependency on them.
-DROP AGGREGATE IF EXISTS @extschema@.phase_summary(text, timestamptz, double precision);
-DROP AGGREGATE IF EXISTS @extschema@.phase_summary(text, timestamptz, double precision, double precision);
-DROP AGGREGATE IF EXISTS @extschema@.phase_summary(text, timestamptz, double precision, double precision, boolean, boolean);
-DROP AGGREGATE IF EXISTS @extschema@.phase_summary(text, double precision, double precision);
-DROP AGGREGATE IF EXISTS @extschema@.phase_summary(text, double precision, double precision, double precision);
-DROP AGGREGATE IF EXISTS @extschema@.phase_summary(text, double precision, double precision, double precision, boolean, boolean);
-DROP FUNCTION IF EXISTS @extschema@.phase_accum(internal, text, timestamptz, double precision);
-DROP FUNCTION IF EXISTS @extschema@.phase_accum(internal, text, timestamptz, double precision, double precision);
-DROP FUNCTION IF EXISTS @extschema@.phase_accum(internal, text, timestamptz, double precision, double precision, boolean, boolean);
-DROP FUNCTION IF EXISTS @extschema@.phase_accum(internal, text, double precision, double precision);
-DROP FUNCTION IF EXISTS @extschema@.phase_accum(internal, text, double precision, double precision, double precision);
-DROP FUNCTION IF EXISTS @extschema@.phase_accum(internal, text, double precision, double precision, double precision, boolean, boolean);
-DROP FUNCTION IF EXISTS @extschema@.phase_combine(internal, internal);
-DROP FUNCTION IF EXISTS @extschema@.phase_serialize(internal);
-DROP FUNCTION IF EXISTS @extschema@.phase_deserialize(bytea, internal);
-DROP FUNCTION IF EXISTS @extschema@.phase_final(internal);
-DROP AGGREGATE IF EXISTS @extschema@.chart_svg(date, @extschema@.point);
-DROP AGGREGATE IF EXISTS @extschema@.chart_svg(date, @extschema@.point, text, text, double precision, text);
-DROP FUNCTION IF EXISTS @extschema@.chart_svg_accum(internal, date, @extschema@.point);
-DROP FUNCTION IF EXISTS @extschema@.chart_svg_accum(internal, date, @extschema@.point, text, text, double precision, text);
-DROP FUNCTION IF EXISTS @extschema@.chart_svg_combine(internal, internal);
-DROP FUNCTION IF EXISTS @extschema@.chart_svg_serialize(internal);
-DROP FUNCTION IF EXISTS @extschema@.chart_svg_deserialize(bytea, internal);
-DROP FUNCTION IF EXISTS @extschema@.chart_svg_final(internal);
-
+-- across shards (was internal): the new types come here (as in
+-- state_types.sql); phase_summary.sql and chart_svg.sql then replace the
+-- aggregates in place (CREATE OR REPLACE AGGREGATE may change the state
+-- type, so views that use them survive the update) and drop the 0.1.0
+-- internal-state support functions.
 CREATE TYPE @extschema@.phase_state;
 CREATE FUNCTION @extschema@.phase_state_in(cstring) RETURNS @extschema@.phase_state
   AS 'MODULE_PATHNAME', 'spc_phase_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
