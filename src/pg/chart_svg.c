@@ -215,7 +215,7 @@ svg_append(SvgState *a, const SvgState *b, MemoryContext mcxt)
 	{
 		SvgRow	   *row = &a->rows[a->nrows++];
 
-		*row = b->rows[i];
+		memcpy(row, &b->rows[i], sizeof(SvgRow));	/* padding too: states are sent as is */
 		row->phase = row->phase < 0 ? -1 : row->phase + shift;
 		row->annotation = row->annotation < 0 ? -1 : row->annotation + shift;
 		row->signals = row->signals < 0 ? -1 : row->signals + shift;
