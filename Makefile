@@ -136,7 +136,7 @@ load:
 bench-import:
 	SPC_EXTRA_PACKAGES=bc bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR bench/import_csv.sh'
 
-# Chart latency under concurrent clients (not a test): see bench/hub_latency.sh.
+# Latency of the HUB's chart requests: cached, redrawn warm and in a new session (not a test): see bench/hub_latency.pl.
 .PHONY: bench-hub
 bench-hub:
-	SPC_EXTRA_PACKAGES=bc bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR bench/hub_latency.sh'
+	bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR bench/hub_latency.sh'

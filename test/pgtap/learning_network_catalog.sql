@@ -10,7 +10,7 @@ SELECT plan(20);
 SELECT has_extension('learning_network');
 SELECT tables_are('learning_network', ARRAY['collaborative', 'cohort', 'facility', 'project', 'measure',
   'observation', 'observation_history', 'phase', 'annotation', 'goal', 'sharing', 'publication',
-  'publication_contributor', 'publication_cell', 'chart_change', 'chart_cache']);
+  'publication_contributor', 'publication_cell', 'chart_change', 'chart_cache', 'chart_version']);
 SELECT views_are('learning_network', ARRAY['measures', 'projects', 'chart_points', 'series_status', 'network_weekly',
   'facility_comparison', 'data_completeness', 'sharing_status', 'publication_status', 'public_weekly',
   'public_summary', 'security_audit']);
@@ -56,23 +56,28 @@ SELECT is((SELECT evtenabled::text FROM pg_event_trigger WHERE evtname = 'learni
 
 -- Parallel labels true to what a function reaches: the policies of most
 -- tables call PARALLEL RESTRICTED helpers (they read the acting role), so a
--- function that reads such a table, or any of the views, is not SAFE.
+-- function that reads such a table or any of the views, or calls a function
+-- that is not SAFE, is not SAFE either (bodies read as pg_get_functiondef
+-- prints them, SQL-standard ones included).
 SELECT is_empty($$
-  WITH restricted_fn AS (
-    SELECT p.proname FROM pg_proc p
+  WITH not_safe AS (
+    SELECT DISTINCT p.proname AS name FROM pg_proc p
     WHERE p.pronamespace IN ('learning_network'::regnamespace, 'learning_network_internal'::regnamespace)
       AND p.proparallel <> 's'),
-  guarded AS (
+  reaches_restricted AS (
+    SELECT name FROM not_safe
+    UNION
     SELECT c.relname FROM pg_class c
     WHERE c.relnamespace = 'learning_network'::regnamespace
       AND (c.relkind = 'v'
            OR (c.relrowsecurity AND EXISTS (
-                 SELECT 1 FROM pg_policy pol, restricted_fn f
+                 SELECT 1 FROM pg_policy pol, not_safe f
                  WHERE pol.polrelid = c.oid AND pol.polcmd IN ('r', '*')
-                   AND pg_get_expr(pol.polqual, pol.polrelid) ~ ('\m' || f.proname || '\M')))))
-  SELECT p.oid::regprocedure::text || ' reads ' || g.relname FROM pg_proc p, guarded g
+                   AND pg_get_expr(pol.polqual, pol.polrelid) ~ ('\m' || f.name || '\M')))))
+  SELECT p.oid::regprocedure::text || ' reaches ' || r.name FROM pg_proc p, reaches_restricted r
   WHERE p.pronamespace IN ('learning_network'::regnamespace, 'learning_network_internal'::regnamespace)
-    AND p.proparallel = 's' AND p.prosrc ~ ('\m' || g.relname || '\M')$$,
-  'no PARALLEL SAFE function reads a view or a table whose policies call PARALLEL RESTRICTED helpers');
+    AND p.proparallel = 's' AND p.prokind = 'f'
+    AND pg_get_functiondef(p.oid) ~ ('\m' || r.name || '\M')$$,
+  'no PARALLEL SAFE function reads a view, a table whose policies call restricted helpers, or a function not SAFE');
 SELECT * FROM finish();
 ROLLBACK;
