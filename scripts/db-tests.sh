@@ -37,6 +37,10 @@ if ! perl test/chart_cache_interleaving.pl; then
 	status=1
 fi
 
+if ! test/readme_examples.sh; then
+	status=1
+fi
+
 if [ "$(psql -XAtc "SELECT pg_postmaster_start_time()")" != "$started" ]; then
 	echo "FAIL: the server restarted during the suite (a backend crashed)"
 	status=1

@@ -68,7 +68,7 @@ BEGIN
     CASE WHEN want <> 'json' THEN (
       SELECT spc.chart_svg(cp.week_start,
                            ROW(cp.y, cp.cl, cp.lcl, cp.ucl, cp.sigma, cp.signal,
-                               string_to_array(cp.signal_rules, ','), cp.variation)::spc.point,
+                               string_to_array(cp.signal_rules, ','), cp.variation, NULL)::spc.point,
                            cp.phase_label, cp.annotation, cp.goal,
                            coalesce(cp.facility_name, cp.facility_code) || ': ' || cp.measure_name || ' (' || cp.unit || ')')
       FROM points cp) END

@@ -96,6 +96,7 @@ accept_chart(FunctionCallInfo fcinfo, PhaseState *state, bool fresh, MemoryConte
 	if (fresh)
 	{
 		SpcParseChartArg(chart, &state->spec);
+		SpcCheckPhaseSummaryChart(&state->spec);
 		if (PG_NARGS() < 5 && spc_chart_needs_n(state->spec.type))
 			SpcReportMissingN(state->spec.type);
 		state->chart_text = MemoryContextStrdup(mcxt, chart);
@@ -296,7 +297,7 @@ receive_state(StringInfo buf, MemoryContext mcxt)
 												method != SPC_METHOD_QCC))
 		report_bad_state();
 	state = new_state(mcxt, 0);
-	state->spec.type = (SpcChartType) type;
+	spc_chart_spec_init(&state->spec, (SpcChartType) type);
 	state->spec.method = (SpcMethod) method;
 	state->spec.screen = pq_getmsgbyte(buf) != 0;
 	state->spec.clip = pq_getmsgbyte(buf) != 0;
@@ -560,7 +561,7 @@ state_to_read(Datum d, PhaseState *view)
 		return &e->state;
 	flat = flat_of(d);
 	memset(view, 0, sizeof(PhaseState));
-	view->spec.type = (SpcChartType) flat->type;
+	spc_chart_spec_init(&view->spec, (SpcChartType) flat->type);
 	view->spec.method = (SpcMethod) flat->method;
 	view->spec.screen = flat->screen != 0;
 	view->spec.clip = flat->clip != 0;
