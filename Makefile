@@ -11,8 +11,9 @@ MODULE_big = spc
 CORE_OBJS = src/core/spec.o src/core/constants.o src/core/subgroup.o \
 	src/core/chart.o src/core/individuals.o src/core/attribute.o \
 	src/core/xbar.o src/core/rare_events.o src/core/rules.o src/core/runs.o \
-	src/core/assurance.o src/core/svg.o
-OBJS = $(CORE_OBJS) src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o
+	src/core/assurance.o src/core/svg.o src/core/funnel.o
+OBJS = $(CORE_OBJS) src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o \
+	src/pg/funnel_window.o
 PGFILEDESC = "spc - statistical process control"
 
 # Control files live in control/, scripts in sql/; all install to
@@ -22,9 +23,9 @@ MODULEDIR = extension
 # Each extension's sources in install order.  The INSTALL_ONLY ones create
 # what holds data (types, tables, reference rows) and run only at CREATE
 # EXTENSION; an upgrade script replaces them by the version's own changes.
-SPC_SQL = $(addprefix sql/spc/, schema.sql types.sql chart.sql functions.sql \
-	phase_summary.sql chart_svg.sql)
-SPC_SQL_INSTALL_ONLY = sql/spc/types.sql
+SPC_SQL = $(addprefix sql/spc/, schema.sql types.sql funnel_types.sql chart.sql functions.sql \
+	phase_summary.sql chart_svg.sql funnel.sql)
+SPC_SQL_INSTALL_ONLY = sql/spc/types.sql sql/spc/funnel_types.sql
 LN_SQL = $(addprefix sql/learning_network/, schema.sql roles.sql helpers.sql tables.sql \
 	validation.sql audit.sql access.sql chart_cache.sql internal_views.sql reference_data.sql \
 	views.sql charts.sql hub_writes.sql import.sql administration.sql publications.sql \
@@ -57,10 +58,10 @@ sql/learning_network--$(RELEASED)--$(EXTVERSION).sql: sql/learning_network/upgra
 	scripts/build-sql.sh upgrade learning_network $(RELEASED) $(EXTVERSION) $< $(filter-out $(LN_SQL_INSTALL_ONLY), $(LN_SQL)) > $@
 
 # PGXS tracks no header dependencies: a changed struct must rebuild its users.
-CORE_HEADERS = src/core/spc_core.h src/core/spc_internal.h
+CORE_HEADERS = src/core/spc_core.h src/core/spc_internal.h src/core/funnel.h
 $(OBJS): $(CORE_HEADERS)
 $(OBJS:.o=.bc): $(CORE_HEADERS)
-src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o: src/pg/spc_pg.h
+src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o src/pg/funnel_window.o: src/pg/spc_pg.h
 
 # C unit tests of the pure core: no server, no PostgreSQL headers.
 UNIT_CFLAGS = -std=c99 -pedantic -Wall -Wextra -Werror -O2 -g
