@@ -67,7 +67,7 @@ src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o 
 UNIT_CFLAGS = -std=c99 -pedantic -Wall -Wextra -Werror -O2 -g
 CORE_SRCS = $(CORE_OBJS:.o=.c)
 
-UNIT_SRCS = test/unit/test_core.c test/unit/test_rules.c test/unit/rules_oracle.c
+UNIT_SRCS = test/unit/test_core.c test/unit/test_rules.c test/unit/rules_oracle.c test/unit/test_funnel.c
 
 test/unit/test_core: $(UNIT_SRCS) test/unit/unit.h test/unit/rules_oracle.h $(CORE_SRCS) src/core/spc_core.h src/core/spc_internal.h
 	$(CC) $(UNIT_CFLAGS) -Isrc/core -o $@ $(UNIT_SRCS) $(CORE_SRCS) -lm
@@ -98,7 +98,7 @@ bench:
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc/core
-FUZZ_TARGETS = chart parse
+FUZZ_TARGETS = chart parse funnel
 
 test/fuzz/build/fuzz_%: test/fuzz/fuzz_%.c $(CORE_SRCS) $(CORE_HEADERS)
 	@mkdir -p test/fuzz/build

@@ -9,7 +9,8 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
 
 spc_r_debs=(r-base-core r-cran-ggplot2 r-cran-scales r-cran-mass r-cran-dplyr
 	r-cran-assertthat r-cran-base64enc r-cran-plotly r-cran-rsvg r-cran-stringr
-	r-cran-tidyselect r-cran-crayon r-cran-magrittr r-cran-rlang r-cran-jsonlite)
+	r-cran-tidyselect r-cran-crayon r-cran-magrittr r-cran-rlang r-cran-jsonlite
+	r-cran-curl libcurl4-openssl-dev)
 spc_r_missing=()
 for pkg in "${spc_r_debs[@]}"; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \

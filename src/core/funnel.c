@@ -278,7 +278,7 @@ pois_pmf(double r, double lambda)
 
 #define CF_TINY 1e-300
 #define CF_EPS 1e-16
-#define CF_MAX_ITER 10000000
+#define CF_MAX_ITER 1000000
 
 /*
  * The continued fraction of the regularised incomplete beta function
@@ -358,7 +358,7 @@ spc_binom_cdf(double r, double n, double p)
 
 /*
  * P(X <= r) for X ~ Poisson(lambda): the upper regularised gamma Q(r + 1,
- * lambda), by its series for P when lambda < r + 2 and by Legendre's
+ * lambda), by a continued fraction for P when lambda < r + 2 and by Legendre's
  * continued fraction otherwise.  Front factors are again masses.
  */
 double
@@ -374,18 +374,48 @@ spc_pois_cdf(double r, double lambda)
 	a = r + 1.0;
 	if (lambda < a + 1.0)
 	{
-		/* P(a, lambda) = pmf(a) * (1 + lambda/(a+1) + lambda^2/((a+1)(a+2)) + ...) */
-		double		term = 1.0,
-					sum = 1.0;
+		/*
+		 * P(a, lambda) = pmf(a) * K, K the continued fraction of the beta
+		 * function's in the limit b -> inf, b x = lambda (Kummer's 1F1(1;
+		 * a + 1; lambda)): it converges as fast as the beta one, where the
+		 * power series needs sqrt(lambda) terms.
+		 */
+		double		c = 1.0,
+					d = 1.0 - lambda / (a + 1.0),
+					f;
 
-		for (long k = 1; k <= CF_MAX_ITER; k++)
+		if (fabs(d) < CF_TINY)
+			d = CF_TINY;
+		d = 1.0 / d;
+		f = d;
+		for (long m = 1; m <= CF_MAX_ITER; m++)
 		{
-			term *= lambda / (a + k);
-			sum += term;
-			if (term < sum * CF_EPS)
+			double		m2 = 2.0 * m;
+			double		step;
+			double		coef = m * lambda / ((a + m2 - 1.0) * (a + m2));
+
+			d = 1.0 + coef * d;
+			c = 1.0 + coef / c;
+			if (fabs(d) < CF_TINY)
+				d = CF_TINY;
+			if (fabs(c) < CF_TINY)
+				c = CF_TINY;
+			d = 1.0 / d;
+			f *= d * c;
+			coef = -(a + m) * lambda / ((a + m2) * (a + m2 + 1.0));
+			d = 1.0 + coef * d;
+			c = 1.0 + coef / c;
+			if (fabs(d) < CF_TINY)
+				d = CF_TINY;
+			if (fabs(c) < CF_TINY)
+				c = CF_TINY;
+			d = 1.0 / d;
+			step = d * c;
+			f *= step;
+			if (fabs(step - 1.0) < CF_EPS)
 				break;
 		}
-		return 1.0 - pois_pmf(a, lambda) * sum;
+		return 1.0 - pois_pmf(a, lambda) * f;
 	}
 	else
 	{
@@ -419,6 +449,9 @@ spc_pois_cdf(double r, double lambda)
 
 /* ------------------------------------------------------------ exact limits */
 
+/* The walk from the normal start takes a handful of steps; this only bounds it. */
+#define MAX_STEPS 100000
+
 double
 spc_funnel_exact_limit(SpcFunnelType type, double target, double n, double prob, double z)
 {
@@ -437,6 +470,19 @@ spc_funnel_exact_limit(SpcFunnelType type, double target, double n, double prob,
 	if (target == 0.0 || (binomial && target >= 1.0))
 		return target;
 
+	/*
+	 * Past 2^52 counts are no longer exact in a double (r + 1 == r): there the
+	 * Cornish-Fisher quantile, which is within a count of the exact one
+	 * (relative error below 1e-15), stands in for it.
+	 */
+	if (mean + 10.0 * sd > 4503599627370496.0)
+	{
+		double		skew = (binomial ? 1.0 - 2.0 * target : 1.0) / sd;
+
+		limit = (mean + sd * (z + (z * z - 1.0) * skew / 6.0)) / n;
+		return binomial ? fmin(fmax(limit, 0.0), 1.0) : fmax(limit, 0.0);
+	}
+
 	/* start at the normal quantile, then walk to the smallest r with F(r) >= prob */
 	r = floor(mean + z * sd);
 	if (r < 0)
@@ -447,7 +493,7 @@ spc_funnel_exact_limit(SpcFunnelType type, double target, double n, double prob,
 	pmf = binomial ? binom_pmf(r, n, target) : pois_pmf(r, mean);
 	if (cdf >= prob)
 	{
-		while (r > 0 && cdf - pmf >= prob)
+		while (r > 0 && cdf - pmf >= prob && steps < MAX_STEPS)
 		{
 			cdf -= pmf;
 			r -= 1.0;
@@ -459,7 +505,7 @@ spc_funnel_exact_limit(SpcFunnelType type, double target, double n, double prob,
 	}
 	else
 	{
-		while (cdf < prob && r < top)
+		while (cdf < prob && r < top && steps < MAX_STEPS)
 		{
 			r += 1.0;
 			pmf = binomial ? binom_pmf(r, n, target) : pois_pmf(r, mean);

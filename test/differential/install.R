@@ -10,7 +10,11 @@ ap <- available.packages()
 fields <- c("Depends", "Imports", "LinkingTo")
 installed <- installed.packages(lib.loc = c(lib, .libPaths()))
 have <- function(p) if (p %in% rownames(installed)) package_version(installed[p, "Version"]) else NULL
-need <- character(0)
+# Minimums a tool needs but its DESCRIPTION does not state (NHSRplotthedots 0.2.2
+# calls dplyr::pick, new in dplyr 1.1.0).
+minimums <- c(dplyr = "1.1.0")
+need <- names(minimums)[vapply(names(minimums), function(p)
+  is.null(have(p)) || have(p) < package_version(minimums[[p]]), logical(1))]
 need <- unique(c(need, Filter(function(p) is.null(have(p)), tools)))
 # a package updated from CRAN pulls its own requirements in the same way
 repeat {
