@@ -43,7 +43,7 @@ REGRESS_OPTS = --inputdir=test --outputdir=test --load-extension=spc
 PG_CONFIG ?= pg_config
 PG_CPPFLAGS = -std=gnu99 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 SHLIB_LINK = -lm
-EXTRA_CLEAN = test/results test/unit/test_core test/unit/test_core_sanitized test/regression.diffs test/regression.out test/fuzz/build
+EXTRA_CLEAN = bench/false_alarms test/results test/unit/test_core test/unit/test_core_sanitized test/regression.diffs test/regression.out test/fuzz/build
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -131,3 +131,12 @@ load:
 .PHONY: bench-hub
 bench-hub:
 	SPC_EXTRA_PACKAGES=bc bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR bench/hub_latency.sh'
+
+# The false-alarm and run-length simulation that chose the default rule set of
+# control charts (not a test: it prints the table README.md quotes).
+bench/false_alarms: bench/false_alarms.c $(CORE_SRCS) $(CORE_HEADERS)
+	$(CC) $(UNIT_CFLAGS) -Isrc/core -o $@ bench/false_alarms.c $(CORE_SRCS) -lm
+
+.PHONY: false-alarms
+false-alarms: bench/false_alarms
+	bench/false_alarms
