@@ -45,6 +45,15 @@ d$variation.tool[nhs] <- unname(nhs_type[d$variation.tool[nhs]])
 d$sigma0 <- !is.na(d$lcl.tool) & !is.na(d$ucl.tool) & d$lcl.tool == d$ucl.tool &
   is.na(d$lcl.spc) & is.na(d$ucl.spc)
 
+# qicharts2's t chart sets a lower limit it cannot compute (no moving range in
+# the baseline) to 0 and leaves the upper one NA; spc leaves both NULL, as
+# every limit that cannot be computed (test/sql/differential_conventions.sql).
+d$nolimit <- d$tool == "qicharts2" & d$chart == "t" & !is.na(d$lcl.tool) & d$lcl.tool == 0 &
+  is.na(d$ucl.tool) & is.na(d$lcl.spc) & is.na(d$ucl.spc)
+d$sigma0 <- d$sigma0 | d$nolimit
+# rows both missing and excluded, left out of spc's input (spc.sql)
+missing_excluded <- sum(rows$tool == "qicharts2" & is.na(rows$x) & rows$exclude)
+
 d$y_ok <- same(d$y.tool, d$y.spc)
 d$cl_ok <- same(d$cl.tool, d$cl.spc)
 d$limits_ok <- d$sigma0 | (same(d$lcl.tool, d$lcl.spc) & same(d$ucl.tool, d$ucl.spc))
@@ -72,9 +81,11 @@ cat("Differences per tool and chart (points; runs compared per part):\n")
 print(report, row.names = FALSE)
 tot <- colSums(report[, c("series", "points", "y", "cl", "limits", "outside", "variation", "runs_parts", "runs",
                           "sigma0_convention")])
-cat(sprintf("\n%d series, %d points, %d parts: %d differences left; %d points of sigma-0 phases (convention)\n",
+cat(sprintf(paste0("\n%d series, %d points, %d parts: %d differences left; conventions: %d points of phases ",
+                   "without computable limits (sigma 0 or no moving range), %d rows missing and excluded\n"),
             tot[["series"]], tot[["points"]], tot[["runs_parts"]],
-            sum(tot[c("y", "cl", "limits", "outside", "variation", "runs")]), tot[["sigma0_convention"]]))
+            sum(tot[c("y", "cl", "limits", "outside", "variation", "runs")]), tot[["sigma0_convention"]],
+            missing_excluded))
 
 bad <- d[!(d$y_ok & d$cl_ok & d$limits_ok & d$outside_ok & d$variation_ok), ]
 if (nrow(bad) > 0) {
