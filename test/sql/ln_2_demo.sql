@@ -78,19 +78,27 @@ FROM learning_network.facility_comparison
 WHERE measure_code IN ('MAMMO_POS_PASS', 'LCS_ELIG_RATE')
 GROUP BY 1, 2 ORDER BY 1, 2;
 
--- The funnel view is built on spc.funnel since 0.2.0: its rows are those of the 0.1.0
--- definition (written out here) to rounding, the normal quantiles being 1.959964 and
--- 3.090232 there and exact here.
+-- The funnel view is built on spc.funnel since 0.2.0: its rows are those of its former
+-- definition (0.1.0's, with 0.2.0's bounds; written out here) to rounding, the normal
+-- quantiles being 1.959964 and 3.090232 there and exact here.
 WITH anchor AS (
-  SELECT measure_id, max(week_start) AS last_week FROM learning_network_internal.observation GROUP BY measure_id
+  SELECT o.measure_id, max(o.week_start) FILTER (WHERE b.ok) AS last_week
+  FROM learning_network_internal.observation o
+  CROSS JOIN LATERAL (
+    SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value)
+           AND o.week_start <= learning_network.week_start(current_date) AS ok) b
+  GROUP BY o.measure_id
 ), per_facility AS (
   SELECT o.measure_id, w.window_weeks, o.facility_id, a.last_week,
-         sum(o.numerator)::double precision AS x, sum(o.denominator) AS n
+         sum(o.numerator) FILTER (WHERE b.ok)::double precision AS x, sum(o.denominator) FILTER (WHERE b.ok) AS n
   FROM learning_network_internal.observation o
+  CROSS JOIN LATERAL (
+    SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value) AS ok) b
   JOIN anchor a ON a.measure_id = o.measure_id
   CROSS JOIN (VALUES (13), (26), (52)) w(window_weeks)
   WHERE NOT o.excluded AND o.week_start > a.last_week - 7 * w.window_weeks
   GROUP BY o.measure_id, w.window_weeks, o.facility_id, a.last_week
+  HAVING bool_or(b.ok)
 ), scored AS (
   SELECT f.*, m.kind, m.multiplier,
          sum(f.x) OVER t / sum(f.n) OVER t AS p0, count(*) OVER t AS facilities
