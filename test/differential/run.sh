@@ -5,7 +5,9 @@
 # cluster with spc installed (PGHOST etc. set), as scripts/db-tests.sh does.
 # The tools' answers are cached by seed, size, generator and tool versions:
 # R takes minutes for them, spc seconds.
-# Knobs: SPC_DIFF_SERIES (default 10500), SPC_DIFF_SEED (default 20261130).
+# Then spc.funnel against Spiegelhalter's formulas written in R (funnel.R).
+# Knobs: SPC_DIFF_SERIES (default 10500), SPC_DIFF_SEED (default 20261130),
+# SPC_DIFF_FUNNELS (default 2000 partitions).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/r-env.sh
@@ -35,5 +37,11 @@ psql -X -q -d spc_differential -v rows="$work/rows.csv" -v out="$work/spc.csv" -
 echo "spc.chart: $(( $(date +%s) - start )) s"
 status=0
 Rscript test/differential/compare.R "$work" || status=1
+
+# spc.funnel against Spiegelhalter's formulas written in R (seconds: no cache)
+Rscript test/differential/funnel.R generate "$work" "${SPC_DIFF_FUNNELS:-2000}" "$seed"
+psql -X -q -d spc_differential -v units="$work/funnel_units.csv" -v out="$work/funnel_spc.csv" \
+	-f test/differential/funnel.sql
+Rscript test/differential/funnel.R compare "$work" || status=1
 if [ $status -ne 0 ] && [ -d "${SPC_DIFF_KEEP:-}" ]; then cp "$work"/*.csv "$SPC_DIFF_KEEP/"; fi
 exit $status
