@@ -26,6 +26,16 @@ if ! test/svg_check.sh; then
 	status=1
 fi
 
+# the chart cache under concurrent sessions (issue 14): the stale sequence,
+# lock waits, and 10,000 seeded random interleaved steps
+if ! perl test/chart_cache_interleaving.pl; then
+	status=1
+fi
+
+if ! test/readme_examples.sh; then
+	status=1
+fi
+
 # Differential test against qicharts2, qcc and NHSRplotthedots (R from CRAN).
 if ! test/differential/run.sh; then
 	status=1

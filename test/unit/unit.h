@@ -53,6 +53,7 @@ extern void unit_compute(const Series *s, SpcImprovement improvement,
 						 SpcPoint *points, SpcPhase *phase);
 
 extern void test_rules(void);
+extern void test_analyst(void);
 extern void test_funnel(void);
 
 #endif
