@@ -105,8 +105,8 @@ typedef struct RuleSet
 
 #define B(c) SPC_BIT(SPC_CODE_##c)
 static const RuleSet rule_sets[] = {
-	{"limits (3 sigma only)", B(IHI1)},
-	{"limits + anhoej (qicharts2)", B(IHI1) | B(ANHOEJ_RUN) | B(ANHOEJ_CROSSINGS)},
+	{"limits (3 sigma only)", B(LIMITS)},
+	{"limits + anhoej (qicharts2; the default since 0.2.0)", B(LIMITS) | B(ANHOEJ_RUN) | B(ANHOEJ_CROSSINGS)},
 	{"ihi (5 rules, 0.1.0 default)", B(IHI1) | B(IHI2) | B(IHI3) | B(IHI4) | B(IHI5)},
 	{"we (Western Electric)", B(WE1) | B(WE2) | B(WE3) | B(WE4)},
 	{"nelson (8 tests)", B(NELSON1) | B(NELSON2) | B(NELSON3) | B(NELSON4) | B(NELSON5) |
@@ -171,7 +171,7 @@ main(void)
 		const int	lengths[2] = {26, 52};
 
 		if (spc_parse_chart(m->chart, &spec, bad, sizeof(bad)) != SPC_PARSE_OK ||
-			spc_parse_rules("ihi,we,nelson,nhs,anhoej", spec.type, &rules, bad, sizeof(bad)) != SPC_PARSE_OK)
+			spc_parse_rules("limits,ihi,we,nelson,nhs,anhoej", spec.type, &rules, bad, sizeof(bad)) != SPC_PARSE_OK)
 			return 1;
 
 		/* false alarms */

@@ -119,7 +119,7 @@ COMMENT ON COLUMN @extschema@.measure.numerator_definition IS 'What the numerato
 COMMENT ON COLUMN @extschema@.measure.denominator_definition IS 'What the denominator counts (proportion and rate measures).';
 COMMENT ON COLUMN @extschema@.measure.kind IS 'proportion (numerator of denominator), rate (count per exposure), count (numerator only) or individual (one value a week).';
 COMMENT ON COLUMN @extschema@.measure.chart IS 'The spc.chart type used, e.g. p, pp (Laney, for denominators in the thousands), i, c.';
-COMMENT ON COLUMN @extschema@.measure.rules IS 'The spc.chart rules argument; NULL for the chart''s default (ihi).';
+COMMENT ON COLUMN @extschema@.measure.rules IS 'The spc.chart rules argument; NULL for the chart''s default (limits and anhoej; anhoej for run charts).';
 COMMENT ON COLUMN @extschema@.measure.improvement IS 'Which direction is better: up, down or neutral.';
 COMMENT ON COLUMN @extschema@.measure.unit IS 'Unit of the plotted values after the multiplier, e.g. % or screens.';
 COMMENT ON COLUMN @extschema@.measure.multiplier IS 'Factor applied to plotted values in views (100 shows proportions as percentages).';

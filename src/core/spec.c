@@ -515,7 +515,17 @@ spc_default_rules(SpcChartType chart, SpcRules *rules)
 	memset(rules, 0, sizeof(*rules));
 	for (int i = 0; i < SPC_PRESET_COUNT; i++)
 		rules->params[i] = preset_defaults[i];
-	rules->enabled[chart == SPC_CHART_RUN ? SPC_PRESET_ANHOEJ : SPC_PRESET_IHI] = true;
+	/*
+	 * Run charts: Anhoej's runs analysis.  Control charts: the limit test and
+	 * runs analysis, qicharts2's default, chosen in 0.2.0 over the five IHI
+	 * rules by simulation (`make false-alarms`, README): on 52 in-control
+	 * points it signals about half as often (17-20 % against 38-41 % of
+	 * series) and still finds a 1.5-sigma shift within a median of 5 to 7
+	 * points.
+	 */
+	rules->enabled[SPC_PRESET_ANHOEJ] = true;
+	if (chart != SPC_CHART_RUN)
+		rules->enabled[SPC_PRESET_LIMITS] = true;
 }
 
 SpcParseStatus

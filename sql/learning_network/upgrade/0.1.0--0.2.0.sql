@@ -143,3 +143,6 @@ COMMENT ON COLUMN @extschema@.chart_cache.as_of_week IS 'The current week when i
 COMMENT ON COLUMN @extschema@.chart_cache.facility_id IS 'The facility.';
 COMMENT ON COLUMN @extschema@.chart_cache.chart_json IS 'The chart as learning_network.chart_json returns it.';
 COMMENT ON COLUMN @extschema@.chart_cache.chart_svg IS 'The chart as learning_network.chart_svg returns it.';
+
+-- spc 0.2.0's default rules for control charts are limits and anhoej
+COMMENT ON COLUMN @extschema@.measure.rules IS 'The spc.chart rules argument; NULL for the chart''s default (limits and anhoej; anhoej for run charts).';
