@@ -32,7 +32,10 @@ d$ucl.spc[nhs] <- d$cl.spc[nhs] + half_width[nhs]
 d$lcl.spc[nhs] <- d$cl.spc[nhs] - half_width[nhs]
 
 # The limit test as each tool reports it.
-d$outside.spc <- ifelse(d$tool == "NHSRplotthedots", has_code(d$signals, "nhs1"), has_code(d$signals, "ihi1"))
+cumulative <- d$chart %in% c("ewma", "ewma.one", "cusum", "cusum.one")
+d$outside.spc <- ifelse(d$tool == "NHSRplotthedots", has_code(d$signals, "nhs1"),
+                 ifelse(cumulative, has_code(d$signals, "ewma") | has_code(d$signals, "cusum_upper") |
+                                    has_code(d$signals, "cusum_lower"), has_code(d$signals, "ihi1")))
 # NHSRplotthedots' point type against spc's variation under the nhs preset.
 nhs_type <- c(special_cause_improvement = "improvement", special_cause_concern = "concern",
               common_cause = "common_cause")
@@ -54,7 +57,7 @@ d$sigma0 <- d$sigma0 | d$nolimit
 # rows both missing and excluded, left out of spc's input (spc.sql)
 missing_excluded <- sum(rows$tool == "qicharts2" & is.na(rows$x) & rows$exclude)
 
-d$y_ok <- same(d$y.tool, d$y.spc)
+d$y_ok <- same(d$y.tool, d$y.spc) & (!d$chart %in% c("cusum", "cusum.one") | same(d$y_lower.tool, d$y_lower.spc))
 d$cl_ok <- same(d$cl.tool, d$cl.spc)
 d$limits_ok <- d$sigma0 | (same(d$lcl.tool, d$lcl.spc) & same(d$ucl.tool, d$ucl.spc))
 d$outside_ok <- d$sigma0 | is.na(d$outside.tool) | (d$outside.tool == d$outside.spc)

@@ -18,8 +18,10 @@ seed <- if (length(args) >= 3) as.integer(args[3]) else 20261130L
 plan <- rbind(
   data.frame(tool = "qicharts2", chart = c("run", "i", "mr", "xbar", "s", "p", "pp", "c", "u", "up", "g", "t"),
              weight = c(6, 8, 4, 6, 6, 8, 5, 6, 8, 5, 4, 4)),
-  data.frame(tool = "qcc", chart = c("xbar", "R", "S", "xbar.one", "p", "np", "c", "u"),
-             weight = c(5, 5, 5, 5, 5, 5, 5, 5)),
+  data.frame(tool = "qcc", chart = c("xbar", "R", "S", "xbar.one", "p", "np", "c", "u",
+                                     "ewma", "ewma.one", "cusum", "cusum.one"),
+             weight = c(4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3)),
+  data.frame(tool = "qicharts2", chart = c("run.n", "i.n"), weight = c(3, 3)),
   data.frame(tool = "NHSRplotthedots", chart = "i", weight = 25))
 plan$count <- round(total * plan$weight / sum(plan$weight))
 
@@ -36,7 +38,8 @@ draw_n <- function(m) {
 draw_values <- function(chart, m, n) {
   shift <- if (runif(1) < .3) c(rep(0, m %/% 2), rep(1, m - m %/% 2)) else rep(0, m)
   switch(chart,
-    run = , i = , xbar.one = round(rnorm(m, 20 + 3 * shift, 4), sample(c(0, 1, 3), 1)),
+    run = , i = , xbar.one = , ewma.one = , cusum.one = round(rnorm(m, 20 + 3 * shift, 4), sample(c(0, 1, 3), 1)),
+    run.n = , i.n = rbinom(m, n, sample(c(0.1, 0.5, 0.9), 1)),
     mr = round(rnorm(m, 10, 2), sample(c(0, 2), 1)),
     t = round(rexp(m, 1 / 12), 2) + 0.01,
     g = rgeom(m, 1 / sample(c(3, 20, 60), 1)),
@@ -53,10 +56,11 @@ K <- 25L
 
 one_design <- function(first_sid, tool, chart) {
   m <- sample(c(8:30, 30:60), 1)
-  grouped <- chart %in% c("xbar", "s", "R", "S")
-  needs_n <- chart %in% c("p", "pp", "u", "up", "np")
+  grouped <- chart %in% c("xbar", "s", "R", "S", "ewma", "cusum")
+  needs_n <- chart %in% c("p", "pp", "u", "up", "np", "run.n", "i.n")
   part <- rep(1L, m); baseline <- rep(TRUE, m); exclude <- rep(FALSE, m)
   freeze <- NULL; breaks <- NULL; excl <- NULL
+  qic_chart <- sub("\\.n$", "", chart)
   if (tool == "qicharts2" && chart != "mr") {
     # phases or a frozen baseline (qicharts2 takes one or the other), exclusions
     if (runif(1) < .3 && m >= 16) {
@@ -99,15 +103,37 @@ one_design <- function(first_sid, tool, chart) {
 
   expect <- tryCatch({
     if (tool == "qicharts2") {
-      d <- if (needs_n) qic(i, x, n = n, data = rows, facets = ~sid, chart = chart, part = breaks, freeze = freeze,
-                            exclude = excl, return.data = TRUE)
-           else qic(i, x, data = rows, facets = ~sid, chart = chart, part = breaks, freeze = freeze,
+      d <- if (needs_n) qic(i, x, n = n, data = rows, facets = ~sid, chart = qic_chart, part = breaks,
+                            freeze = freeze, exclude = excl, return.data = TRUE)
+           else qic(i, x, data = rows, facets = ~sid, chart = qic_chart, part = breaks, freeze = freeze,
                     exclude = excl, return.data = TRUE)
       data.frame(sid = as.integer(as.character(d$facet1)), i = d$x, y = d$y, cl = d$cl, lcl = d$lcl, ucl = d$ucl,
-                 outside = d$sigma.signal, runs = d$runs.signal, variation = NA_character_)
+                 outside = d$sigma.signal, runs = d$runs.signal, variation = NA_character_, y_lower = NA_real_)
     } else if (tool == "qcc") {
       base <- if (is.null(freeze)) seq_len(m) else seq_len(freeze)
       do.call(rbind, lapply(series, function(r) {
+        if (chart %in% c("ewma", "ewma.one", "cusum", "cusum.one")) {
+          data <- if (grouped) {
+            obs <- split(r$x, r$i)
+            mat <- matrix(NA_real_, m, max(lengths(obs)))
+            for (k in seq_len(m)) mat[k, seq_along(obs[[k]])] <- obs[[k]]
+            mat
+          } else r$x
+          sub <- function(d, idx) if (is.matrix(d)) d[idx, , drop = FALSE] else d[idx]
+          fun <- if (startsWith(chart, "ewma")) ewma else cusum
+          q <- if (is.null(freeze)) fun(data, plot = FALSE)
+               else fun(sub(data, base), newdata = sub(data, -base), plot = FALSE)
+          if (startsWith(chart, "ewma")) {
+            lim <- q$limits
+            return(data.frame(sid = r$sid[1], i = seq_len(m), y = q$y, cl = q$center, lcl = lim[, 1],
+                              ucl = lim[, 2], outside = seq_len(m) %in% q$violations, runs = FALSE,
+                              variation = NA_character_, y_lower = NA_real_))
+          }
+          return(data.frame(sid = r$sid[1], i = seq_len(m), y = q$pos, cl = 0, lcl = -q$decision.interval,
+                            ucl = q$decision.interval,
+                            outside = seq_len(m) %in% c(q$violations$upper, q$violations$lower),
+                            runs = FALSE, variation = NA_character_, y_lower = q$neg))
+        }
         if (grouped) {
           obs <- split(r$x, r$i)
           mat <- matrix(NA_real_, m, max(lengths(obs)))
@@ -125,7 +151,7 @@ one_design <- function(first_sid, tool, chart) {
         lim <- q$limits[rep_len(seq_len(nrow(q$limits)), m), , drop = FALSE]
         data.frame(sid = r$sid[1], i = seq_len(m), y = as.numeric(c(q$statistics, q$newstats)), cl = q$center,
                    lcl = lim[, 1], ucl = lim[, 2], outside = seq_len(m) %in% q$violations$beyond.limits,
-                   runs = length(q$violations$violating.runs) > 0, variation = NA_character_)
+                   runs = length(q$violations$violating.runs) > 0, variation = NA_character_, y_lower = NA_real_)
       }))
     } else {
       df <- data.frame(f = rows$sid, date = as.Date("2024-01-07") + 7 * (rows$i - 1), y = rows$x)
@@ -134,7 +160,7 @@ one_design <- function(first_sid, tool, chart) {
                                  improvement_direction = "increase", rebase = rebase, fix_after_n_points = freeze))
       data.frame(sid = as.integer(as.character(p$f)), i = as.integer((as.Date(p$x) - as.Date("2024-01-07")) / 7) + 1L,
                  y = p$y, cl = p$mean_col, lcl = p$lpl, ucl = p$upl, outside = p$outside_limits, runs = NA,
-                 variation = as.character(p$point_type))
+                 variation = as.character(p$point_type), y_lower = NA_real_)
     }
   }, error = function(e) { if (nzchar(Sys.getenv("SPC_DIFF_DEBUG"))) message(tool, " ", chart, ": ", conditionMessage(e)); NULL })
   if (is.null(expect)) return(NULL)
@@ -142,7 +168,9 @@ one_design <- function(first_sid, tool, chart) {
   # what spc.chart is called with
   spc_chart <- switch(paste(tool, chart),
     "qcc xbar" = "xbar(method=qcc)", "qcc R" = "r", "qcc S" = "s(method=qcc)", "qcc xbar.one" = "i(screen=false)",
-    "qcc p" = "p", "qcc np" = "np", "qcc c" = "c", "qcc u" = "u", "NHSRplotthedots i" = "i", chart)
+    "qcc p" = "p", "qcc np" = "np", "qcc c" = "c", "qcc u" = "u", "NHSRplotthedots i" = "i",
+    "qcc ewma" = , "qcc ewma.one" = "ewma", "qcc cusum" = , "qcc cusum.one" = "cusum",
+    "qicharts2 run.n" = "run", "qicharts2 i.n" = "i", chart)
   rows$part <- part[rows$i]; rows$baseline <- baseline[rows$i]; rows$exclude <- exclude[rows$i]
   list(rows = cbind(tool = tool, chart = chart, spc_chart = spc_chart, rows), expect = expect)
 }
