@@ -471,16 +471,24 @@ spc_funnel_exact_limit(SpcFunnelType type, double target, double n, double prob,
 		return target;
 
 	/*
-	 * Past 2^52 counts are no longer exact in a double (r + 1 == r): there the
-	 * Cornish-Fisher quantile, which is within a count of the exact one
-	 * (relative error below 1e-15), stands in for it.
+	 * Past 2^52 counts are no longer exact in a double (r + 1 == r, and for
+	 * the binomial n - r == n).  A binomial of such an n with a target below
+	 * 1e-9 is the Poisson of its mean to 9 digits; otherwise (a mean of at
+	 * least millions) the Cornish-Fisher quantile, within a count or so of
+	 * the exact one, stands in for it.
 	 */
-	if (mean + 10.0 * sd > 4503599627370496.0)
+	if (binomial && n > 4503599627370496.0 && target < 1e-9)
+	{
+		binomial = false;
+		top = INFINITY;
+		sd = sqrt(mean);
+	}
+	if (mean + 10.0 * sd > 4503599627370496.0 || (binomial && n > 4503599627370496.0))
 	{
 		double		skew = (binomial ? 1.0 - 2.0 * target : 1.0) / sd;
 
 		limit = (mean + sd * (z + (z * z - 1.0) * skew / 6.0)) / n;
-		return binomial ? fmin(fmax(limit, 0.0), 1.0) : fmax(limit, 0.0);
+		return type == SPC_FUNNEL_P ? fmin(fmax(limit, 0.0), 1.0) : fmax(limit, 0.0);
 	}
 
 	/* start at the normal quantile, then walk to the smallest r with F(r) >= prob */
@@ -527,7 +535,7 @@ spc_funnel_exact_limit(SpcFunnelType type, double target, double n, double prob,
 		limit = r / n;
 	if (limit < 0.0)
 		limit = 0.0;
-	if (binomial && limit > 1.0)
+	if (type == SPC_FUNNEL_P && limit > 1.0)
 		limit = 1.0;
 	return limit;
 }

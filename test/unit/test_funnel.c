@@ -119,6 +119,16 @@ test_exact_limits(void)
 		  "Poisson 99.9 % quantile at 1e15");
 	CHECK(spc_binom_cdf(-1, 10, 0.3) == 0 && spc_binom_cdf(10, 10, 0.3) == 1, "binomial cdf bounds");
 
+	/* n beyond 2^52 (found by fuzzing): a tiny target is the Poisson of its mean, the limits stay nested */
+	CHECK(spc_funnel_exact_limit(SPC_FUNNEL_P, 6.5e-15, 3.7e19, 0.975, Z_975) ==
+		  spc_funnel_exact_limit(SPC_FUNNEL_U, 6.5e-15, 3.7e19, 0.975, Z_975), "binomial of huge n as Poisson");
+	CHECK(spc_funnel_exact_limit(SPC_FUNNEL_P, 6.5e-15, 3.7e19, 0.001, -Z_999) <
+		  spc_funnel_exact_limit(SPC_FUNNEL_P, 6.5e-15, 3.7e19, 0.025, -Z_975) &&
+		  spc_funnel_exact_limit(SPC_FUNNEL_P, 6.5e-15, 3.7e19, 0.025, -Z_975) <
+		  spc_funnel_exact_limit(SPC_FUNNEL_P, 6.5e-15, 3.7e19, 0.975, Z_975), "huge n: nested limits");
+	CLOSE(spc_funnel_exact_limit(SPC_FUNNEL_P, 0.3, 1e17, 0.975, Z_975),
+		  0.3 + Z_975 * sqrt(0.21 / 1e17), 1e-15, "huge n, ordinary target: Cornish-Fisher");
+
 	/* degenerate targets: the limits are the target itself */
 	CHECK(spc_funnel_exact_limit(SPC_FUNNEL_P, 0, 50, 0.999, Z_999) == 0, "p target 0");
 	CHECK(spc_funnel_exact_limit(SPC_FUNNEL_P, 1, 50, 0.001, -Z_999) == 1, "p target 1");
