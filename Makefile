@@ -97,7 +97,7 @@ bench:
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc/core
-FUZZ_TARGETS = chart parse
+FUZZ_TARGETS = chart parse state
 
 test/fuzz/build/fuzz_%: test/fuzz/fuzz_%.c $(CORE_SRCS) $(CORE_HEADERS)
 	@mkdir -p test/fuzz/build

@@ -112,6 +112,17 @@ WHERE series = 1 AND (a.spec, b.spec) IN (('i(freeze=12)', 'i'), ('c(freeze=15)'
 ORDER BY a.spec;
 SELECT spec, (s).cl FROM ps_summary WHERE series = 2 AND spec IN ('i(cl=21)', 'c(cl=20,multiply=0.5)', 'u(cl=0.3)') ORDER BY spec;
 
+-- Limits near the largest double: the mean limits stay finite (their sum
+-- overflowed to Infinity, found by fuzz_state); a fixed centre line below what
+-- the statistic can take (a negative range) gives no limits, never a lower
+-- limit above the upper one.
+SELECT (s).avg_ucl < 'Infinity' AS finite_mean_ucl, (s).avg_lcl > '-Infinity' AS finite_mean_lcl, (s).avg_ucl > 1e306 AS huge
+FROM (SELECT spc.phase_summary('ewma(sigma=1.6e307,nsigma=2.7,lambda=0.1)', i, i) AS s FROM generate_series(1, 30) i) q;
+SELECT DISTINCT (c).cl, (c).lcl, (c).ucl
+FROM (SELECT spc.chart('r(cl=-5)', ((i * 7) % 5)::float8) OVER (ORDER BY i / 3) AS c FROM generate_series(0, 11) i) q;
+SELECT (s).cl, (s).avg_lcl, (s).avg_ucl, (s).sigma_signals
+FROM (SELECT spc.phase_summary('r(cl=-5)', i / 3, ((i * 7) % 5)::float8) AS s FROM generate_series(0, 11) i) q;
+
 -- The state keeps the whole chart argument: text and binary round trips are
 -- exact, combining states of different options is refused.
 CREATE AGGREGATE pg_temp.state_of(text, float8, float8, float8, boolean, boolean) (

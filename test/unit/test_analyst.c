@@ -247,6 +247,11 @@ test_ratios_and_options(void)
 	memcpy(plain, pts, sizeof(plain));
 	compute("i(cl=10)", NULL, x, NULL, NULL, 10, SPC_IMPROVEMENT_NONE, NULL);
 	CHECK(pts[0].cl == 10 && close_to(pts[0].sigma, plain[0].sigma, 1e-15), "cl fixes the centre, sigma estimated");
+	/* a fixed centre below the clipping floor: no limits, never lcl above ucl */
+	compute("i(clip=true,cl=-50)", NULL, x, NULL, NULL, 10, SPC_IMPROVEMENT_NONE, NULL);
+	CHECK(pts[0].cl == -50 && isnan(pts[0].lcl) && isnan(pts[0].ucl), "cl below the floor gives no limits");
+	compute("i(clip=true,cl=1)", NULL, x, NULL, NULL, 10, SPC_IMPROVEMENT_NONE, NULL);
+	CHECK(pts[0].lcl == 0 && pts[0].ucl > 1, "cl above the floor keeps its clipped limits");
 	/* multiply: every displayed value, signals unchanged */
 	compute("c(multiply=100)", "ihi", x, NULL, NULL, 10, SPC_IMPROVEMENT_NONE, &phase);
 	memcpy(plain, pts, sizeof(plain));
