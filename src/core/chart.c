@@ -379,6 +379,24 @@ assign_roles(SpcWork *w, const bool *invalid)
 static void
 finish_cumulative(SpcWork *w, SpcImprovement improvement, SpcPhase *phase, const bool *invalid)
 {
+	/* a line beyond the doubles (cl=V near the largest) is no line */
+	for (size_t i = 0; i < w->count; i++)
+	{
+		SpcPoint   *pt = &w->pt[i];
+
+		if (!isfinite(pt->cl))
+			pt->cl = NAN;
+		if (!isfinite(pt->lcl))
+			pt->lcl = NAN;
+		if (!isfinite(pt->ucl))
+			pt->ucl = NAN;
+		if (!isfinite(pt->sigma))
+			pt->sigma = NAN;
+	}
+	if (!isfinite(w->cl))
+		w->cl = NAN;
+	if (!isfinite(w->sigma))
+		w->sigma = NAN;
 	summarise_phase(w, phase);
 	phase->sigma_signals = 0;
 	phase->trial = phase->trial && (isnan(w->spec->cl) || isnan(w->spec->sigma));

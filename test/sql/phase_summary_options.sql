@@ -118,6 +118,12 @@ SELECT spec, (s).cl FROM ps_summary WHERE series = 2 AND spec IN ('i(cl=21)', 'c
 -- limit above the upper one.
 SELECT (s).avg_ucl < 'Infinity' AS finite_mean_ucl, (s).avg_lcl > '-Infinity' AS finite_mean_lcl, (s).avg_ucl > 1e306 AS huge
 FROM (SELECT spc.phase_summary('ewma(sigma=1.6e307,nsigma=2.7,lambda=0.1)', i, i) AS s FROM generate_series(1, 30) i) q;
+-- ewma with a centre line near the largest double: limits beyond it are no
+-- limits (they were Infinity), in the chart and in the summary.
+SELECT count(*) AS points, count((c).ucl) AS with_ucl, bool_and((c).lcl < 'Infinity' OR (c).lcl IS NULL) AS no_infinity
+FROM (SELECT spc.chart('ewma(cl=1.7e308,sigma=1.6e307)', i) OVER (ORDER BY i) AS c FROM generate_series(1, 30) i) q;
+SELECT (s).avg_ucl, (s).avg_lcl < 'Infinity' AS finite_mean_lcl
+FROM (SELECT spc.phase_summary('ewma(cl=1.7e308,sigma=1.6e307)', i, i) AS s FROM generate_series(1, 30) i) q;
 SELECT DISTINCT (c).cl, (c).lcl, (c).ucl
 FROM (SELECT spc.chart('r(cl=-5)', ((i * 7) % 5)::float8) OVER (ORDER BY i / 3) AS c FROM generate_series(0, 11) i) q;
 SELECT (s).cl, (s).avg_lcl, (s).avg_ucl, (s).sigma_signals
