@@ -85,10 +85,17 @@ END $$;
 COMMENT ON FUNCTION learning_network_internal.caller_network_projects() IS
   'The projects of other facilities the acting facility sees at the network tier: those in a collaborative it shares with them, of a facility sharing a measure of that collaborative with it.';
 
--- Every read policy of a per-facility table starts with facility_id = ANY
--- (this array): every index of those tables leads with facility_id, so this
--- is an index condition of any plan, and a hidden facility's rows are never
--- fetched, not even to be filtered out (nothing for EXPLAIN ANALYZE to count).
+-- Every read policy of a per-facility table starts with two tests of the
+-- row's facility against this array, so that EXPLAIN ANALYZE cannot tell
+-- anything about a hidden facility's rows:
+--   visible @> ARRAY[facility_id]  costs one operator, as little as the
+--     cheapest condition a user can write, so the planner never evaluates a
+--     user's (leakproof) condition before it: a hidden row is rejected before
+--     any user condition sees it, and the subplan computing the array runs
+--     on the first row scanned, whatever the user's conditions;
+--   facility_id = ANY (visible)  an index condition of every plan (every
+--     index of those tables leads with facility_id): a hidden facility's
+--     rows are never fetched, not even to be filtered out and counted.
 CREATE OR REPLACE FUNCTION learning_network_internal.caller_visible_facilities() RETURNS integer[]
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $$
@@ -202,10 +209,12 @@ CREATE POLICY measure_read ON @extschema@.measure FOR SELECT USING (true);
 -- index condition (see caller_visible_facilities).
 DROP POLICY IF EXISTS facility_read ON @extschema@.facility;
 CREATE POLICY facility_read ON @extschema@.facility FOR SELECT USING (
-  facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[]));
+  (SELECT learning_network_internal.caller_visible_facilities())::integer[] @> ARRAY[facility_id]
+  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[]));
 DROP POLICY IF EXISTS project_read ON @extschema@.project;
 CREATE POLICY project_read ON @extschema@.project FOR SELECT USING (
-  facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
+  (SELECT learning_network_internal.caller_visible_facilities())::integer[] @> ARRAY[facility_id]
+  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
   AND (facility_id = (SELECT learning_network_internal.caller_facility())
        OR (SELECT learning_network_internal.caller_is_staff())
        OR project_id IN (SELECT learning_network_internal.caller_network_projects())));
@@ -213,7 +222,8 @@ CREATE POLICY project_read ON @extschema@.project FOR SELECT USING (
 -- the series: own, staff, and the series shared with the caller's network
 DROP POLICY IF EXISTS observation_read ON @extschema@.observation;
 CREATE POLICY observation_read ON @extschema@.observation FOR SELECT USING (
-  facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
+  (SELECT learning_network_internal.caller_visible_facilities())::integer[] @> ARRAY[facility_id]
+  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
   AND (facility_id = (SELECT learning_network_internal.caller_facility())
        OR (SELECT learning_network_internal.caller_is_staff())
        OR (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
@@ -231,7 +241,8 @@ CREATE POLICY observation_delete ON @extschema@.observation FOR DELETE
 
 DROP POLICY IF EXISTS observation_history_read ON @extschema@.observation_history;
 CREATE POLICY observation_history_read ON @extschema@.observation_history FOR SELECT USING (
-  facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
+  (SELECT learning_network_internal.caller_visible_facilities())::integer[] @> ARRAY[facility_id]
+  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
   AND (facility_id = (SELECT learning_network_internal.caller_facility())
        OR (SELECT learning_network_internal.caller_is_staff())
        OR (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
@@ -244,7 +255,8 @@ CREATE POLICY observation_history_insert ON @extschema@.observation_history FOR 
 -- within the project (so the collaborative) it belongs to
 DROP POLICY IF EXISTS phase_read ON @extschema@.phase;
 CREATE POLICY phase_read ON @extschema@.phase FOR SELECT USING (
-  facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
+  (SELECT learning_network_internal.caller_visible_facilities())::integer[] @> ARRAY[facility_id]
+  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
   AND (facility_id = (SELECT learning_network_internal.caller_facility())
        OR (SELECT learning_network_internal.caller_is_staff())
        OR (project_id IN (SELECT learning_network_internal.caller_network_projects())
@@ -263,7 +275,8 @@ CREATE POLICY phase_delete ON @extschema@.phase FOR DELETE
 
 DROP POLICY IF EXISTS goal_read ON @extschema@.goal;
 CREATE POLICY goal_read ON @extschema@.goal FOR SELECT USING (
-  facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
+  (SELECT learning_network_internal.caller_visible_facilities())::integer[] @> ARRAY[facility_id]
+  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
   AND (facility_id = (SELECT learning_network_internal.caller_facility())
        OR (SELECT learning_network_internal.caller_is_staff())
        OR (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
@@ -282,7 +295,8 @@ CREATE POLICY goal_delete ON @extschema@.goal FOR DELETE
 -- a team's notes stay with the team (deliberately not shared)
 DROP POLICY IF EXISTS annotation_read ON @extschema@.annotation;
 CREATE POLICY annotation_read ON @extschema@.annotation FOR SELECT USING (
-  facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
+  (SELECT learning_network_internal.caller_visible_facilities())::integer[] @> ARRAY[facility_id]
+  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
   AND (facility_id = (SELECT learning_network_internal.caller_facility())
        OR (SELECT learning_network_internal.caller_is_staff())));
 DROP POLICY IF EXISTS annotation_insert ON @extschema@.annotation;
@@ -297,7 +311,8 @@ CREATE POLICY annotation_delete ON @extschema@.annotation FOR DELETE
 
 DROP POLICY IF EXISTS sharing_read ON @extschema@.sharing;
 CREATE POLICY sharing_read ON @extschema@.sharing FOR SELECT USING (
-  facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
+  (SELECT learning_network_internal.caller_visible_facilities())::integer[] @> ARRAY[facility_id]
+  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
   AND (facility_id = (SELECT learning_network_internal.caller_facility())
        OR (SELECT learning_network_internal.caller_is_staff())));
 DROP POLICY IF EXISTS sharing_insert ON @extschema@.sharing;
@@ -355,7 +370,8 @@ CREATE POLICY chart_change_insert ON @extschema@.chart_change FOR INSERT
   WITH CHECK (learning_network_internal.may_write(facility_id));
 DROP POLICY IF EXISTS chart_cache_read ON @extschema@.chart_cache;
 CREATE POLICY chart_cache_read ON @extschema@.chart_cache FOR SELECT USING (
-  facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
+  (SELECT learning_network_internal.caller_visible_facilities())::integer[] @> ARRAY[facility_id]
+  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
   AND (facility_id = (SELECT learning_network_internal.caller_facility())
   OR (SELECT learning_network_internal.caller_is_staff())
   OR (variant = 'network'

@@ -63,7 +63,7 @@ CREATE TABLE @extschema@.project (
   status text NOT NULL DEFAULT 'preparation'
     CHECK (status IN ('preparation', 'impower', 'star_site', 'closed')),
   started_on date NOT NULL,
-  UNIQUE (project_id, facility_id)
+  UNIQUE (facility_id, project_id)
 );
 ALTER SEQUENCE @extschema@.project_id_seq OWNED BY @extschema@.project.project_id;
 CREATE INDEX project_facility_idx ON @extschema@.project (facility_id);

@@ -18,3 +18,15 @@ DROP INDEX @extschema@.phase_start_idx;
 CREATE UNIQUE INDEX phase_start_idx ON @extschema@.phase (facility_id, project_id, coalesce(measure_id, 0), starts_on);
 DROP INDEX @extschema@.annotation_week_idx;
 CREATE INDEX annotation_week_idx ON @extschema@.annotation (facility_id, project_id, week_start);
+-- the project's (facility, project) key, which the per-facility tables'
+-- foreign keys reference, leads with facility_id too
+ALTER TABLE @extschema@.project DROP CONSTRAINT project_project_id_facility_id_key CASCADE;
+ALTER TABLE @extschema@.project ADD UNIQUE (facility_id, project_id);
+ALTER TABLE @extschema@.observation
+  ADD FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id);
+ALTER TABLE @extschema@.phase
+  ADD FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id);
+ALTER TABLE @extschema@.annotation
+  ADD FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id);
+ALTER TABLE @extschema@.goal
+  ADD FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id);
