@@ -99,16 +99,33 @@ COMMENT ON FUNCTION learning_network_internal.caller_network_projects() IS
 CREATE OR REPLACE FUNCTION learning_network_internal.caller_visible_facilities() RETURNS integer[]
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  own integer;
 BEGIN
   IF learning_network_internal.caller_is_staff() THEN
     RETURN ARRAY(SELECT f.facility_id FROM @extschema@.facility f ORDER BY 1);
   END IF;
-  RETURN pg_catalog.array_remove(ARRAY(SELECT learning_network_internal.caller_facility() AS facility_id
-                                       UNION SELECT s.facility_id FROM learning_network_internal.caller_network_series() s
-                                       ORDER BY 1), NULL);
+  own := learning_network_internal.caller_facility();
+  IF own IS NULL THEN
+    RETURN '{}';
+  END IF;
+  -- one query, not caller_network_series() (a tier lookup per peer and
+  -- measure): the peers of a shared collaborative with a network or public
+  -- setting for the facility or for a measure of that collaborative
+  RETURN ARRAY(
+    SELECT own
+    UNION
+    SELECT p.facility_id
+    FROM @extschema@.project mine
+    JOIN @extschema@.project p ON p.collaborative_id = mine.collaborative_id AND p.facility_id <> mine.facility_id
+    WHERE mine.facility_id = own
+      AND EXISTS (SELECT 1 FROM @extschema@.sharing s LEFT JOIN @extschema@.measure m ON m.measure_id = s.measure_id
+                  WHERE s.facility_id = p.facility_id AND s.tier IN ('network', 'public')
+                    AND (s.measure_id IS NULL OR m.collaborative_id = p.collaborative_id))
+    ORDER BY 1);
 END $$;
 COMMENT ON FUNCTION learning_network_internal.caller_visible_facilities() IS
-  'The facilities any of whose rows the acting role may see: its own and the peers sharing a series with it (staff: all). The first condition of every per-facility read policy.';
+  'The facilities any of whose rows the acting role may see: its own and the peers of a shared collaborative sharing one of its measures (or all theirs) with the network or publicly; staff: all. The first condition of every per-facility read policy.';
 
 CREATE OR REPLACE FUNCTION learning_network_internal.live_publications() RETURNS SETOF integer
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER ROWS 10
