@@ -126,6 +126,11 @@ docs:
 load:
 	LOAD_SECONDS=$${LOAD_SECONDS:-60} bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR test/load.sh'
 
+# import_csv lines per second at 5k, 20k and 100k lines (not a test).
+.PHONY: bench-import
+bench-import:
+	SPC_EXTRA_PACKAGES=bc bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR bench/import_csv.sh'
+
 # Chart latency under concurrent clients (not a test): see bench/hub_latency.sh.
 .PHONY: bench-hub
 bench-hub:

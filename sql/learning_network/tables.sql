@@ -20,7 +20,11 @@ CREATE TABLE @extschema@.cohort (
   starts_on date NOT NULL,
   graduates_on date,
   UNIQUE (collaborative_id, name),
-  CONSTRAINT cohort_graduates_after_start CHECK (graduates_on IS NULL OR graduates_on > starts_on)
+  CONSTRAINT cohort_graduates_after_start CHECK (graduates_on IS NULL OR graduates_on > starts_on),
+  -- bounds on what is stored (issue 13): sizes and dates every view can carry
+  CONSTRAINT cohort_name_length CHECK (length(name) BETWEEN 1 AND 100),
+  CONSTRAINT cohort_name_not_formula CHECK (name !~ '^[-=+@\t\r]'),
+  CONSTRAINT cohort_starts_on_range CHECK (starts_on BETWEEN '2000-01-01' AND '2100-12-31')
 );
 ALTER SEQUENCE @extschema@.cohort_id_seq OWNED BY @extschema@.cohort.cohort_id;
 COMMENT ON TABLE @extschema@.cohort IS 'A cohort of facilities taking the ImPower course together in one collaborative.';
@@ -40,7 +44,10 @@ CREATE TABLE @extschema@.facility (
     DEFAULT 'F-' || upper(substr(md5(random()::text || clock_timestamp()::text), 1, 6))
     CHECK (pseudonym ~ '^[A-Z0-9-]{3,16}$'),
   role_name name UNIQUE,
-  bi_role_name name UNIQUE
+  bi_role_name name UNIQUE,
+  CONSTRAINT facility_name_length CHECK (length(name) BETWEEN 1 AND 200),
+  CONSTRAINT facility_city_length CHECK (length(city) <= 100),
+  CONSTRAINT facility_state_length CHECK (length(state) <= 100)
 );
 ALTER SEQUENCE @extschema@.facility_id_seq OWNED BY @extschema@.facility.facility_id;
 COMMENT ON TABLE @extschema@.facility IS 'A member facility (imaging practice or hospital).';
@@ -63,7 +70,10 @@ CREATE TABLE @extschema@.project (
   status text NOT NULL DEFAULT 'preparation'
     CHECK (status IN ('preparation', 'impower', 'star_site', 'closed')),
   started_on date NOT NULL,
-  UNIQUE (facility_id, project_id)
+  UNIQUE (facility_id, project_id),
+  CONSTRAINT project_title_length CHECK (length(title) BETWEEN 1 AND 200),
+  CONSTRAINT project_aim_length CHECK (length(aim) <= 2000),
+  CONSTRAINT project_started_on_range CHECK (started_on BETWEEN '2000-01-01' AND '2100-12-31')
 );
 ALTER SEQUENCE @extschema@.project_id_seq OWNED BY @extschema@.project.project_id;
 CREATE INDEX project_facility_idx ON @extschema@.project (facility_id);
@@ -93,7 +103,13 @@ CREATE TABLE @extschema@.measure (
   multiplier double precision NOT NULL DEFAULT 1 CHECK (multiplier > 0 AND multiplier < 'Infinity'),
   parent_measure_id integer REFERENCES @extschema@.measure DEFERRABLE INITIALLY DEFERRED,
   is_reference boolean NOT NULL DEFAULT false,
-  CONSTRAINT measure_denominator_defined CHECK (kind NOT IN ('proportion', 'rate') OR denominator_definition IS NOT NULL)
+  CONSTRAINT measure_denominator_defined CHECK (kind NOT IN ('proportion', 'rate') OR denominator_definition IS NOT NULL),
+  CONSTRAINT measure_name_length CHECK (length(name) BETWEEN 1 AND 200),
+  CONSTRAINT measure_name_not_formula CHECK (name !~ '^[-=+@\t\r]'),
+  CONSTRAINT measure_unit_length CHECK (length(unit) <= 40),
+  CONSTRAINT measure_unit_not_formula CHECK (unit !~ '^[-=+@\t\r]'),
+  CONSTRAINT measure_definitions_length
+    CHECK (length(numerator_definition) <= 2000 AND length(denominator_definition) <= 2000)
 );
 ALTER SEQUENCE @extschema@.measure_id_seq OWNED BY @extschema@.measure.measure_id;
 COMMENT ON TABLE @extschema@.measure IS 'A measure of a collaborative: what is counted each week, how it is charted and which direction is better. Element measures (one per audit criterion) name their overall measure as parent.';
@@ -131,7 +147,15 @@ CREATE TABLE @extschema@.observation (
   version integer NOT NULL DEFAULT 1,
   PRIMARY KEY (facility_id, project_id, measure_id, week_start),
   FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id),
-  CONSTRAINT observation_week_is_sunday CHECK (extract(dow FROM week_start) = 0)
+  CONSTRAINT observation_week_is_sunday CHECK (extract(dow FROM week_start) = 0),
+  -- what one week can hold: sums over every facility and week cannot
+  -- overflow, and no week lies before the network's fixed floor (the
+  -- collaborative's own floor and the future are checked by observation_check)
+  CONSTRAINT observation_week_range CHECK (week_start >= '2000-01-02'),
+  CONSTRAINT observation_numerator_range CHECK (numerator <= 1000000000),
+  CONSTRAINT observation_denominator_range CHECK (denominator <= 1e12),
+  CONSTRAINT observation_value_range CHECK (value BETWEEN -1e12 AND 1e12),
+  CONSTRAINT observation_note_length CHECK (length(note) <= 1000)
 );
 -- Every index of this table and the other per-facility tables leads with
 -- facility_id: the read policies' first condition, facility_id = ANY (the
@@ -206,7 +230,12 @@ CREATE TABLE @extschema@.phase (
   note text,
   PRIMARY KEY (facility_id, phase_id),
   UNIQUE (phase_id),
-  FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id)
+  FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id),
+  CONSTRAINT phase_label_length CHECK (length(label) BETWEEN 1 AND 80),
+  CONSTRAINT phase_label_not_formula CHECK (label !~ '^[-=+@\t\r]'),
+  CONSTRAINT phase_note_length CHECK (length(note) <= 2000),
+  CONSTRAINT phase_starts_on_range CHECK (starts_on BETWEEN '2000-01-02' AND '2100-12-26'),
+  CONSTRAINT phase_freeze_after_range CHECK (freeze_after <= 520)
 );
 ALTER SEQUENCE @extschema@.phase_id_seq OWNED BY @extschema@.phase.phase_id;
 CREATE UNIQUE INDEX phase_start_idx ON @extschema@.phase (facility_id, project_id, coalesce(measure_id, 0), starts_on);
@@ -233,7 +262,9 @@ CREATE TABLE @extschema@.annotation (
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (facility_id, annotation_id),
   UNIQUE (annotation_id),
-  FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id)
+  FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id),
+  CONSTRAINT annotation_text_not_formula CHECK (text !~ '^[-=+@\t\r]'),
+  CONSTRAINT annotation_week_range CHECK (week_start BETWEEN '2000-01-02' AND '2100-12-26')
 );
 ALTER SEQUENCE @extschema@.annotation_id_seq OWNED BY @extschema@.annotation.annotation_id;
 CREATE INDEX annotation_week_idx ON @extschema@.annotation (facility_id, project_id, week_start);
@@ -257,7 +288,10 @@ CREATE TABLE @extschema@.goal (
   set_by name NOT NULL DEFAULT @extschema@.acting_role(),
   set_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (facility_id, project_id, measure_id),
-  FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id)
+  FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id),
+  -- the measure's own scale (a proportion from 0 to 1) is checked by bounds_check
+  CONSTRAINT goal_target_range CHECK (target BETWEEN -1e12 AND 1e12),
+  CONSTRAINT goal_target_date_range CHECK (target_date BETWEEN '2000-01-01' AND '2100-12-31')
 );
 COMMENT ON TABLE @extschema@.goal IS 'The SMART-goal target of a project''s measure, in the measure''s own units (a proportion as 0 to 1).';
 COMMENT ON COLUMN @extschema@.goal.facility_id IS 'The facility.';
@@ -303,7 +337,9 @@ CREATE TABLE @extschema@.publication (
   prepared_at timestamptz NOT NULL DEFAULT now(),
   approved_by name,
   approved_at timestamptz,
-  CONSTRAINT publication_weeks_ordered CHECK (last_week >= first_week)
+  CONSTRAINT publication_weeks_ordered CHECK (last_week >= first_week),
+  min_contributors integer NOT NULL DEFAULT 3 CONSTRAINT publication_min_contributors CHECK (min_contributors >= 3),
+  CONSTRAINT publication_title_not_formula CHECK (title !~ '^[-=+@\t\r]')
 );
 ALTER SEQUENCE @extschema@.publication_id_seq OWNED BY @extschema@.publication.publication_id;
 COMMENT ON TABLE @extschema@.publication IS 'A public aggregate of one measure over a period (and optionally one cohort), prepared by staff from the facilities sharing the measure publicly.';
@@ -319,6 +355,7 @@ COMMENT ON COLUMN @extschema@.publication.prepared_by IS 'Staff role that prepar
 COMMENT ON COLUMN @extschema@.publication.prepared_at IS 'When the figures were computed.';
 COMMENT ON COLUMN @extschema@.publication.approved_by IS 'Staff role that approved it for publication; NULL until then.';
 COMMENT ON COLUMN @extschema@.publication.approved_at IS 'When staff approved it.';
+COMMENT ON COLUMN @extschema@.publication.min_contributors IS 'Fewest facilities a published figure may pool (at least 3): a week with fewer is suppressed, and no combination of publications may single out fewer.';
 
 CREATE TABLE @extschema@.publication_contributor (
   publication_id integer NOT NULL REFERENCES @extschema@.publication ON DELETE CASCADE,
@@ -343,7 +380,8 @@ CREATE TABLE @extschema@.publication_cell (
   y double precision,
   suppressed boolean NOT NULL,
   small_denominator boolean NOT NULL,
-  CONSTRAINT publication_cell_key UNIQUE NULLS NOT DISTINCT (publication_id, week_start)
+  CONSTRAINT publication_cell_key UNIQUE NULLS NOT DISTINCT (publication_id, week_start),
+  contributor_ids integer[]
 );
 COMMENT ON TABLE @extschema@.publication_cell IS 'The figures of a publication, suppressed when prepared: one row per week and one (week_start NULL) for the whole period.';
 COMMENT ON COLUMN @extschema@.publication_cell.publication_id IS 'The publication.';
@@ -353,6 +391,7 @@ COMMENT ON COLUMN @extschema@.publication_cell.numerator IS 'Pooled numerator; N
 COMMENT ON COLUMN @extschema@.publication_cell.denominator IS 'Pooled denominator; NULL when suppressed.';
 COMMENT ON COLUMN @extschema@.publication_cell.y IS 'numerator / denominator times the measure''s multiplier (the count for count measures); NULL when suppressed.';
 COMMENT ON COLUMN @extschema@.publication_cell.suppressed IS 'True when a figure is hidden: a count (or its complement) from 1 to min_cell - 1, or one that such a count could be derived from.';
+COMMENT ON COLUMN @extschema@.publication_cell.contributor_ids IS 'The facilities pooled in a week''s figures (NULL on the period total): what the check against differencing publications compares. Never shown to clients.';
 COMMENT ON COLUMN @extschema@.publication_cell.small_denominator IS 'True when the denominator is below min_denominator: too small to judge reliably.';
 
 -- The chart cache: a one-chart request is served from here when nothing in
