@@ -44,11 +44,22 @@ BEGIN
   END IF;
   -- the facility role's privileges come from the member group; the HUB
   -- group may SET ROLE to it (acting for a user) without inheriting from it
-  EXECUTE format('GRANT learning_network_member TO %I', role);
-  EXECUTE format('GRANT %I TO learning_network_hub', role);
+  -- (each grant only when missing: made again, the call changes nothing)
+  IF NOT pg_has_role(role, 'learning_network_member', 'MEMBER') THEN
+    EXECUTE format('GRANT learning_network_member TO %I', role);
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_auth_members m
+                 WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = role)
+                   AND m.member = (SELECT oid FROM pg_roles WHERE rolname = 'learning_network_hub')) THEN
+    EXECUTE format('GRANT %I TO learning_network_hub', role);
+  END IF;
   -- the BI reader's privileges come from the BI group: the client views,
   -- no function
-  EXECUTE format('GRANT learning_network_bi TO %I', bi_role);
+  IF NOT EXISTS (SELECT FROM pg_auth_members m
+                 WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = 'learning_network_bi')
+                   AND m.member = (SELECT oid FROM pg_roles WHERE rolname = bi_role)) THEN
+    EXECUTE format('GRANT learning_network_bi TO %I', bi_role);
+  END IF;
   -- nothing else may be granted to the BI reader, nor the facility role to
   -- the BI group (0.1.0 did): either would let the BI path act as a writer
   FOR stranger IN SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid
