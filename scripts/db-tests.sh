@@ -26,6 +26,16 @@ if ! test/svg_check.sh; then
 	status=1
 fi
 
+# the chart cache under concurrent sessions (issue 14): the stale sequence,
+# lock waits, and 10,000 seeded random interleaved steps
+if ! perl test/chart_cache_interleaving.pl; then
+	status=1
+fi
+
+if ! test/readme_examples.sh; then
+	status=1
+fi
+
 if [ "$(psql -XAtc "SELECT pg_postmaster_start_time()")" != "$started" ]; then
 	echo "FAIL: the server restarted during the suite (a backend crashed)"
 	status=1

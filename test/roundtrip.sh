@@ -32,7 +32,7 @@ FROM (SELECT c.relname,
                             '|', '', c.relname) END, false, false, '')))[1]::text AS hash
       FROM pg_class c
       WHERE c.relnamespace = 'learning_network'::regnamespace AND c.relkind IN ('r', 'S')
-        AND c.relname NOT IN ('chart_cache', 'chart_change')) s;   -- caches, not dumped
+        AND c.relname NOT IN ('chart_cache', 'chart_change', 'chart_version')) s;   -- caches, not dumped
 SQL
 }
 

@@ -154,6 +154,12 @@ BEGIN
     RAISE EXCEPTION 'measure % needs a numerator and a denominator, and no value', m.code
       USING ERRCODE = 'check_violation', CONSTRAINT = 'observation_fits_measure';
   END IF;
+  -- a zero or negative denominator is its own problem, whatever the numerator
+  IF NEW.denominator IS NOT NULL AND NOT (NEW.denominator > 0 AND NEW.denominator < 'Infinity') THEN
+    RAISE EXCEPTION 'denominator % is not a positive number', NEW.denominator
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'observation_denominator_positive',
+            HINT = 'A denominator counts the cases examined or the exposure: enter a number above 0.';
+  END IF;
   IF m.kind = 'proportion' AND NEW.numerator > NEW.denominator THEN
     RAISE EXCEPTION 'numerator % is above denominator % for measure %', NEW.numerator, NEW.denominator, m.code
       USING ERRCODE = 'check_violation', CONSTRAINT = 'observation_numerator_within_denominator',

@@ -209,7 +209,7 @@ COMMENT ON COLUMN @extschema@.chart_points.rules_nhs IS 'Signal by an NHS Making
 COMMENT ON COLUMN @extschema@.chart_points.rules_anhoej IS 'Signal by Anhoej runs analysis.';
 COMMENT ON COLUMN @extschema@.chart_points.signal_rules IS 'Codes of the rules signalling, comma-separated.';
 COMMENT ON COLUMN @extschema@.chart_points.invalid IS 'True when the week''s numbers cannot be charted.';
-COMMENT ON COLUMN @extschema@.chart_points.variation IS 'improvement, concern or common_cause (neutral_high or neutral_low for neutral measures).';
+COMMENT ON COLUMN @extschema@.chart_points.variation IS 'improvement, concern or common_cause (neutral_high or neutral_low for neutral measures); special_cause for a signal without direction (hugging the centre line).';
 COMMENT ON COLUMN @extschema@.chart_points.signal_y IS 'y on signal weeks only, to draw signals as their own series.';
 
 CREATE OR REPLACE VIEW @extschema@.series_status WITH (security_invoker = true, security_barrier = true) AS
@@ -242,7 +242,7 @@ JOIN learning_network_internal.measure m ON m.measure_id = c.measure_id
 WHERE c.recency = 1;
 
 COMMENT ON VIEW @extschema@.series_status IS
-  'One row per project and measure: where the series stands now - latest week, its variation (improvement, concern or common cause), signals in the current phase, weeks missing, and assurance against the goal (pass, fail, hit_and_miss).';
+  'One row per project and measure: where the series stands now - latest week, its variation (improvement, concern, common cause, or special cause without direction), signals in the current phase, weeks missing, and assurance against the goal (pass, fail, hit_and_miss).';
 COMMENT ON COLUMN @extschema@.series_status.project_id IS 'Project identifier.';
 COMMENT ON COLUMN @extschema@.series_status.project_title IS 'Project title.';
 COMMENT ON COLUMN @extschema@.series_status.facility_id IS 'Facility identifier.';
@@ -326,7 +326,7 @@ COMMENT ON COLUMN @extschema@.network_weekly.lcl IS 'Lower control limit.';
 COMMENT ON COLUMN @extschema@.network_weekly.ucl IS 'Upper control limit.';
 COMMENT ON COLUMN @extschema@.network_weekly.signal IS 'True for a special-cause signal.';
 COMMENT ON COLUMN @extschema@.network_weekly.signal_rules IS 'Codes of the rules signalling, comma-separated.';
-COMMENT ON COLUMN @extschema@.network_weekly.variation IS 'improvement, concern or common_cause.';
+COMMENT ON COLUMN @extschema@.network_weekly.variation IS 'improvement, concern or common_cause; special_cause for a signal without direction (hugging the centre line).';
 COMMENT ON COLUMN @extschema@.network_weekly.signal_y IS 'y on signal weeks only.';
 
 CREATE OR REPLACE VIEW @extschema@.facility_comparison WITH (security_invoker = true, security_barrier = true) AS
