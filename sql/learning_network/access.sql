@@ -390,13 +390,11 @@ DROP POLICY IF EXISTS chart_version_read ON @extschema@.chart_version;
 CREATE POLICY chart_version_read ON @extschema@.chart_version FOR SELECT USING (true);
 DROP POLICY IF EXISTS chart_cache_read ON @extschema@.chart_cache;
 CREATE POLICY chart_cache_read ON @extschema@.chart_cache FOR SELECT USING (
-  (SELECT learning_network_internal.caller_visible_facilities())::integer[] @> ARRAY[facility_id]
-  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
-  AND (facility_id = (SELECT learning_network_internal.caller_facility())
+  facility_id = (SELECT learning_network_internal.caller_facility())
   OR (SELECT learning_network_internal.caller_is_staff())
   OR (variant = 'network'
       AND (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
-                                        FROM learning_network_internal.caller_network_series() s))));
+                                        FROM learning_network_internal.caller_network_series() s)));
 DROP POLICY IF EXISTS chart_cache_insert ON @extschema@.chart_cache;
 CREATE POLICY chart_cache_insert ON @extschema@.chart_cache FOR INSERT
   WITH CHECK (current_user = 'learning_network_owner'
