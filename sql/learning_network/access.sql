@@ -88,11 +88,13 @@ COMMENT ON FUNCTION learning_network_internal.caller_network_projects() IS
 -- Every read policy of a per-facility table starts with two tests of the
 -- row's facility against this array, so that EXPLAIN ANALYZE cannot tell
 -- anything about a hidden facility's rows:
---   visible @> ARRAY[facility_id]  costs one operator, as little as the
---     cheapest condition a user can write, so the planner never evaluates a
---     user's (leakproof) condition before it: a hidden row is rejected before
---     any user condition sees it, and the subplan computing the array runs
---     on the first row scanned, whatever the user's conditions;
+--   array_position(visible, facility_id) IS NOT NULL  costs one operator,
+--     as little as the cheapest condition a user can write, so the planner
+--     never evaluates a user's (leakproof) condition before it: a hidden row
+--     is rejected before any user condition sees it, and the subplan
+--     computing the array runs on the first row scanned, whatever the user's
+--     conditions (and, unlike visible @> ARRAY[facility_id], its estimated
+--     selectivity is near 1, so it does not change the plans);
 --   facility_id = ANY (visible)  an index condition of every plan (every
 --     index of those tables leads with facility_id): a hidden facility's
 --     rows are never fetched, not even to be filtered out and counted.
@@ -100,25 +102,25 @@ CREATE OR REPLACE FUNCTION learning_network_internal.caller_visible_facilities()
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  own integer;
+  acting name := @extschema@.acting_role();
 BEGIN
-  IF learning_network_internal.caller_is_staff() THEN
-    RETURN ARRAY(SELECT f.facility_id FROM @extschema@.facility f ORDER BY 1);
-  END IF;
-  own := learning_network_internal.caller_facility();
-  IF own IS NULL THEN
-    RETURN '{}';
-  END IF;
-  -- one query, not caller_network_series() (a tier lookup per peer and
-  -- measure): the peers of a shared collaborative with a network or public
-  -- setting for the facility or for a measure of that collaborative
+  -- one query (policies call this twice per table): staff see every
+  -- facility; others their own, and the peers of a shared collaborative
+  -- with a network or public setting for the facility or for a measure of
+  -- that collaborative (not caller_network_series(), a tier lookup per peer
+  -- and measure)
   RETURN ARRAY(
-    SELECT own
+    SELECT f.facility_id FROM @extschema@.facility f
+    WHERE pg_catalog.pg_has_role(acting, 'learning_network_staff', 'MEMBER')
+    UNION
+    SELECT own.facility_id FROM @extschema@.facility own
+    WHERE own.role_name = acting OR own.bi_role_name = acting
     UNION
     SELECT p.facility_id
-    FROM @extschema@.project mine
+    FROM @extschema@.facility own
+    JOIN @extschema@.project mine ON mine.facility_id = own.facility_id
     JOIN @extschema@.project p ON p.collaborative_id = mine.collaborative_id AND p.facility_id <> mine.facility_id
-    WHERE mine.facility_id = own
+    WHERE (own.role_name = acting OR own.bi_role_name = acting)
       AND EXISTS (SELECT 1 FROM @extschema@.sharing s LEFT JOIN @extschema@.measure m ON m.measure_id = s.measure_id
                   WHERE s.facility_id = p.facility_id AND s.tier IN ('network', 'public')
                     AND (s.measure_id IS NULL OR m.collaborative_id = p.collaborative_id))
@@ -228,11 +230,11 @@ CREATE POLICY measure_read ON @extschema@.measure FOR SELECT USING (true);
 -- index condition (see caller_visible_facilities).
 DROP POLICY IF EXISTS facility_read ON @extschema@.facility;
 CREATE POLICY facility_read ON @extschema@.facility FOR SELECT USING (
-  (SELECT learning_network_internal.caller_visible_facilities())::integer[] @> ARRAY[facility_id]
+  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
   AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[]));
 DROP POLICY IF EXISTS project_read ON @extschema@.project;
 CREATE POLICY project_read ON @extschema@.project FOR SELECT USING (
-  (SELECT learning_network_internal.caller_visible_facilities())::integer[] @> ARRAY[facility_id]
+  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
   AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
   AND (facility_id = (SELECT learning_network_internal.caller_facility())
        OR (SELECT learning_network_internal.caller_is_staff())
@@ -241,7 +243,7 @@ CREATE POLICY project_read ON @extschema@.project FOR SELECT USING (
 -- the series: own, staff, and the series shared with the caller's network
 DROP POLICY IF EXISTS observation_read ON @extschema@.observation;
 CREATE POLICY observation_read ON @extschema@.observation FOR SELECT USING (
-  (SELECT learning_network_internal.caller_visible_facilities())::integer[] @> ARRAY[facility_id]
+  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
   AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
   AND (facility_id = (SELECT learning_network_internal.caller_facility())
        OR (SELECT learning_network_internal.caller_is_staff())
@@ -260,7 +262,7 @@ CREATE POLICY observation_delete ON @extschema@.observation FOR DELETE
 
 DROP POLICY IF EXISTS observation_history_read ON @extschema@.observation_history;
 CREATE POLICY observation_history_read ON @extschema@.observation_history FOR SELECT USING (
-  (SELECT learning_network_internal.caller_visible_facilities())::integer[] @> ARRAY[facility_id]
+  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
   AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
   AND (facility_id = (SELECT learning_network_internal.caller_facility())
        OR (SELECT learning_network_internal.caller_is_staff())
@@ -274,7 +276,7 @@ CREATE POLICY observation_history_insert ON @extschema@.observation_history FOR 
 -- within the project (so the collaborative) it belongs to
 DROP POLICY IF EXISTS phase_read ON @extschema@.phase;
 CREATE POLICY phase_read ON @extschema@.phase FOR SELECT USING (
-  (SELECT learning_network_internal.caller_visible_facilities())::integer[] @> ARRAY[facility_id]
+  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
   AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
   AND (facility_id = (SELECT learning_network_internal.caller_facility())
        OR (SELECT learning_network_internal.caller_is_staff())
@@ -294,7 +296,7 @@ CREATE POLICY phase_delete ON @extschema@.phase FOR DELETE
 
 DROP POLICY IF EXISTS goal_read ON @extschema@.goal;
 CREATE POLICY goal_read ON @extschema@.goal FOR SELECT USING (
-  (SELECT learning_network_internal.caller_visible_facilities())::integer[] @> ARRAY[facility_id]
+  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
   AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
   AND (facility_id = (SELECT learning_network_internal.caller_facility())
        OR (SELECT learning_network_internal.caller_is_staff())
@@ -314,7 +316,7 @@ CREATE POLICY goal_delete ON @extschema@.goal FOR DELETE
 -- a team's notes stay with the team (deliberately not shared)
 DROP POLICY IF EXISTS annotation_read ON @extschema@.annotation;
 CREATE POLICY annotation_read ON @extschema@.annotation FOR SELECT USING (
-  (SELECT learning_network_internal.caller_visible_facilities())::integer[] @> ARRAY[facility_id]
+  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
   AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
   AND (facility_id = (SELECT learning_network_internal.caller_facility())
        OR (SELECT learning_network_internal.caller_is_staff())));
@@ -330,7 +332,7 @@ CREATE POLICY annotation_delete ON @extschema@.annotation FOR DELETE
 
 DROP POLICY IF EXISTS sharing_read ON @extschema@.sharing;
 CREATE POLICY sharing_read ON @extschema@.sharing FOR SELECT USING (
-  (SELECT learning_network_internal.caller_visible_facilities())::integer[] @> ARRAY[facility_id]
+  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
   AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
   AND (facility_id = (SELECT learning_network_internal.caller_facility())
        OR (SELECT learning_network_internal.caller_is_staff())));
