@@ -577,6 +577,7 @@ INSERT INTO hub_call VALUES
   ($$SELECT string_agg(status, ',') FROM learning_network.import_csv(2, E'week,MAMMO_POS_PASS_num,MAMMO_POS_PASS_den\n2025-02-02,50,100')$$),
   ($$SELECT learning_network.set_sharing('public', facility_id => 2)::text$$),
   ($$SELECT learning_network.set_sharing('public', measure_id => 2, facility_id => 2)::text$$),
+  ($$SELECT learning_network.approve_publication(999)::text$$),
   ($$SELECT learning_network.chart_json(2, 2)::text$$),
   ($$SELECT learning_network.chart_svg(2, 2)::text$$);
 CREATE FUNCTION pg_temp.hub_calls() RETURNS SETOF text LANGUAGE plpgsql AS $$
