@@ -15,7 +15,7 @@ BEGIN;
 CREATE EXTENSION pgtap;
 CREATE EXTENSION learning_network CASCADE;
 
-SELECT plan(93);
+SELECT plan(102);
 
 -- the network: A1 and A2 in Mammography Positioning, B in Lung Cancer
 -- Screening; four weeks each.  A1 week 3 passes 95 of 100 (its complement, 5,
@@ -790,6 +790,29 @@ SELECT is_empty($$SELECT * FROM pg_temp.explain_differences('a2', 1, 999)$$,
 SELECT learning_network.set_sharing('private', facility_id => 2);
 SELECT is_empty($$SELECT * FROM pg_temp.explain_differences('a1_bi', 2, 999)$$,
   'A1''s BI login: likewise for A2, now private');
+
+-- What the database cannot hide (README): any login reads network-wide
+-- write counts, other sessions and locks, and which logins belong to which
+-- facility; the documented mitigation (REVOKE ... FROM PUBLIC) refuses each.
+SET SESSION AUTHORIZATION sec_a2;
+SELECT lives_ok('SELECT n_tup_ins FROM pg_stat_user_tables', 'exposed: pg_stat_user_tables (network-wide write counts)');
+SELECT lives_ok('SELECT pid FROM pg_stat_activity', 'exposed: pg_stat_activity (who is connected)');
+SELECT lives_ok('SELECT relation FROM pg_locks', 'exposed: pg_locks');
+SELECT ok((SELECT count(*) FROM pg_auth_members WHERE roleid = 'learning_network_facility_1'::regrole
+                                                 AND member = 'sec_a1'::regrole) = 1,
+  'exposed: pg_auth_members names private A1''s login');
+RESET SESSION AUTHORIZATION;
+REVOKE SELECT ON pg_catalog.pg_stat_user_tables, pg_catalog.pg_stat_activity, pg_catalog.pg_locks,
+                 pg_catalog.pg_auth_members FROM PUBLIC;
+SET SESSION AUTHORIZATION sec_a2;
+SELECT throws_ok('SELECT n_tup_ins FROM pg_stat_user_tables', '42501', NULL, 'mitigated: pg_stat_user_tables refused');
+SELECT throws_ok('SELECT pid FROM pg_stat_activity', '42501', NULL, 'mitigated: pg_stat_activity refused');
+SELECT throws_ok('SELECT relation FROM pg_locks', '42501', NULL, 'mitigated: pg_locks refused');
+SELECT throws_ok('SELECT member FROM pg_auth_members', '42501', NULL, 'mitigated: pg_auth_members refused');
+SET ROLE learning_network_facility_2;
+SELECT ok((SELECT count(*) FROM learning_network.chart_points) > 0, 'and the views still work for the facility');
+RESET ROLE;
+RESET SESSION AUTHORIZATION;
 
 SELECT * FROM finish();
 ROLLBACK;
