@@ -99,7 +99,7 @@ bench:
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc/core
-FUZZ_TARGETS = chart parse funnel
+FUZZ_TARGETS = chart parse state funnel
 
 test/fuzz/build/fuzz_%: test/fuzz/fuzz_%.c $(CORE_SRCS) $(CORE_HEADERS)
 	@mkdir -p test/fuzz/build
