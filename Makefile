@@ -11,8 +11,9 @@ MODULE_big = spc
 CORE_OBJS = src/core/spec.o src/core/constants.o src/core/subgroup.o \
 	src/core/chart.o src/core/individuals.o src/core/attribute.o \
 	src/core/xbar.o src/core/rare_events.o src/core/rules.o src/core/runs.o \
-	src/core/assurance.o src/core/svg.o src/core/cumulative.o
-OBJS = $(CORE_OBJS) src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o src/pg/svg_render.o
+	src/core/assurance.o src/core/svg.o src/core/cumulative.o src/core/funnel.o
+OBJS = $(CORE_OBJS) src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o \
+	src/pg/funnel_window.o src/pg/svg_render.o
 PGFILEDESC = "spc - statistical process control"
 
 # Control files live in control/, scripts in sql/; all install to
@@ -22,9 +23,9 @@ MODULEDIR = extension
 # Each extension's sources in install order.  The INSTALL_ONLY ones create
 # what holds data (types, tables, reference rows) and run only at CREATE
 # EXTENSION; an upgrade script replaces them by the version's own changes.
-SPC_SQL = $(addprefix sql/spc/, schema.sql types.sql state_types.sql chart.sql functions.sql \
-	phase_summary.sql chart_svg.sql)
-SPC_SQL_INSTALL_ONLY = $(addprefix sql/spc/, types.sql state_types.sql)
+SPC_SQL = $(addprefix sql/spc/, schema.sql types.sql state_types.sql funnel_types.sql chart.sql functions.sql \
+	phase_summary.sql chart_svg.sql funnel.sql)
+SPC_SQL_INSTALL_ONLY = $(addprefix sql/spc/, types.sql state_types.sql funnel_types.sql)
 LN_SQL = $(addprefix sql/learning_network/, schema.sql roles.sql helpers.sql tables.sql \
 	validation.sql audit.sql access.sql chart_cache.sql internal_views.sql reference_data.sql \
 	views.sql charts.sql hub_writes.sql import.sql administration.sql publications.sql \
@@ -42,7 +43,7 @@ REGRESS_OPTS = --inputdir=test --outputdir=test --load-extension=spc
 PG_CONFIG ?= pg_config
 PG_CPPFLAGS = -std=gnu99 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 SHLIB_LINK = -lm
-EXTRA_CLEAN = test/results test/unit/test_core test/unit/test_core_sanitized test/regression.diffs test/regression.out test/fuzz/build
+EXTRA_CLEAN = bench/false_alarms test/results test/unit/test_core test/unit/test_core_sanitized test/regression.diffs test/regression.out test/fuzz/build
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -57,17 +58,17 @@ sql/learning_network--$(RELEASED)--$(EXTVERSION).sql: sql/learning_network/upgra
 	scripts/build-sql.sh upgrade learning_network $(RELEASED) $(EXTVERSION) $< $(filter-out $(LN_SQL_INSTALL_ONLY), $(LN_SQL)) > $@
 
 # PGXS tracks no header dependencies: a changed struct must rebuild its users.
-CORE_HEADERS = src/core/spc_core.h src/core/spc_internal.h
+CORE_HEADERS = src/core/spc_core.h src/core/spc_internal.h src/core/funnel.h
 $(OBJS): $(CORE_HEADERS)
 $(OBJS:.o=.bc): $(CORE_HEADERS)
-src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o src/pg/svg_render.o: src/pg/spc_pg.h
+src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o src/pg/funnel_window.o src/pg/svg_render.o: src/pg/spc_pg.h
 
 # C unit tests of the pure core: no server, no PostgreSQL headers.
 UNIT_CFLAGS = -std=c99 -pedantic -Wall -Wextra -Werror -O2 -g
 CORE_SRCS = $(CORE_OBJS:.o=.c)
 
 UNIT_SRCS = test/unit/test_core.c test/unit/test_rules.c test/unit/rules_oracle.c test/unit/test_analyst.c \
-	test/unit/test_svg.c
+	test/unit/test_funnel.c test/unit/test_svg.c
 
 test/unit/test_core: $(UNIT_SRCS) test/unit/unit.h test/unit/rules_oracle.h $(CORE_SRCS) src/core/spc_core.h src/core/spc_internal.h
 	$(CC) $(UNIT_CFLAGS) -Isrc/core -o $@ $(UNIT_SRCS) $(CORE_SRCS) -lm
@@ -98,7 +99,7 @@ bench:
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc/core
-FUZZ_TARGETS = chart parse
+FUZZ_TARGETS = chart parse state funnel
 
 test/fuzz/build/fuzz_%: test/fuzz/fuzz_%.c $(CORE_SRCS) $(CORE_HEADERS)
 	@mkdir -p test/fuzz/build
@@ -142,3 +143,12 @@ bench-import:
 .PHONY: bench-hub
 bench-hub:
 	bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR bench/hub_latency.sh'
+
+# The false-alarm and run-length simulation that chose the default rule set of
+# control charts (not a test: it prints the table README.md quotes).
+bench/false_alarms: bench/false_alarms.c $(CORE_SRCS) $(CORE_HEADERS)
+	$(CC) $(UNIT_CFLAGS) -Isrc/core -o $@ bench/false_alarms.c $(CORE_SRCS) -lm
+
+.PHONY: false-alarms
+false-alarms: bench/false_alarms
+	bench/false_alarms

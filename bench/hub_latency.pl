@@ -44,7 +44,7 @@ SELECT count(learning_network.create_facility_role(facility_id)) FROM bench_seri
 ANALYZE;
 SQL
 my @series = @{ $main->selectall_arrayref(
-	"SELECT b.project_id, b.measure_id, f.role_name, b.weeks, b.last_week FROM bench_series b
+	"SELECT b.project_id, b.measure_id, f.role_name, b.weeks, b.last_week, b.facility_id FROM bench_series b
 	 JOIN learning_network.facility f USING (facility_id) ORDER BY b.project_id") };
 srand(14);
 
@@ -52,7 +52,8 @@ sub pick { return $series[int(rand(@series))]; }
 sub write_to {
 	my ($s) = @_;
 	$main->do("UPDATE learning_network.observation SET note = 'bench ' || clock_timestamp()
-	           WHERE project_id = $s->[0] AND measure_id = $s->[1] AND week_start = '$s->[4]'");
+	           WHERE facility_id = $s->[5] AND project_id = $s->[0] AND measure_id = $s->[1]
+	             AND week_start = '$s->[4]'");
 }
 sub as_facility {
 	my ($dbh, $s, $fn) = @_;
@@ -77,7 +78,7 @@ measure('plain SELECT of the rows (1 statement)', map {
 	my $s = pick();
 	my $t = time;
 	$main->selectall_arrayref("SELECT o.* FROM learning_network.observation o
-	                           WHERE o.project_id = $s->[0] AND o.measure_id = $s->[1]");
+	                           WHERE o.facility_id = $s->[5] AND o.project_id = $s->[0] AND o.measure_id = $s->[1]");
 	(time - $t) * 1000;
 } 1 .. $n);
 

@@ -41,6 +41,11 @@ if ! test/readme_examples.sh; then
 	status=1
 fi
 
+# Differential test against qicharts2, qcc and NHSRplotthedots (R from CRAN).
+if ! test/differential/run.sh; then
+	status=1
+fi
+
 if [ "$(psql -XAtc "SELECT pg_postmaster_start_time()")" != "$started" ]; then
 	echo "FAIL: the server restarted during the suite (a backend crashed)"
 	status=1

@@ -7,14 +7,33 @@
 -- them through scalar subqueries, so each runs once per query, not once per
 -- row; they are PL/pgSQL so their plans are kept for the session.
 
+-- Identity.  The acting role is one the session's login may become, and
+-- nothing else: PostgreSQL lets SET ROLE and set_config('role', ...) name only
+-- roles the login (session_user) is a member of, whatever the statement.  So
+-- a login that is a member of one facility's roles only can act for that
+-- facility only, and a BI login can act as no role that writes (README,
+-- "Access model").  A facility has two roles: its own (reads and writes; its
+-- people and the HUB act as it) and its BI reader (reads the same, writes
+-- nothing; the facility's BI login).
 CREATE OR REPLACE FUNCTION learning_network_internal.caller_facility() RETURNS integer
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  acting name := @extschema@.acting_role();
+BEGIN
+  RETURN (SELECT f.facility_id FROM @extschema@.facility f WHERE f.role_name = acting OR f.bi_role_name = acting);
+END $$;
+COMMENT ON FUNCTION learning_network_internal.caller_facility() IS
+  'The facility whose data the acting role reads as its own (the facility role or its BI reader role), or NULL.';
+
+CREATE OR REPLACE FUNCTION learning_network_internal.caller_writing_facility() RETURNS integer
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   RETURN (SELECT f.facility_id FROM @extschema@.facility f WHERE f.role_name = @extschema@.acting_role());
 END $$;
-COMMENT ON FUNCTION learning_network_internal.caller_facility() IS
-  'The facility the acting role acts for (its facility role), or NULL.';
+COMMENT ON FUNCTION learning_network_internal.caller_writing_facility() IS
+  'The facility the acting role writes for (its facility role; never a BI reader role), or NULL.';
 
 CREATE OR REPLACE FUNCTION learning_network_internal.caller_is_staff() RETURNS boolean
 LANGUAGE sql STABLE PARALLEL RESTRICTED
@@ -50,6 +69,66 @@ END $$;
 COMMENT ON FUNCTION learning_network_internal.caller_network_series() IS
   'The series (facility, measure) of other facilities that the acting facility sees at the network tier: facilities with a project in one of its collaboratives, sharing the measure with the network or publicly.';
 
+-- A peer's project is seen within the collaborative shared with it only: a
+-- facility in two collaboratives is invisible, with its project, cohort,
+-- status, phases and goals, to its peers of the other one.
+CREATE OR REPLACE FUNCTION learning_network_internal.caller_network_projects() RETURNS SETOF integer
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER ROWS 20
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN QUERY
+  SELECT DISTINCT p.project_id
+  FROM learning_network_internal.caller_network_series() s
+  JOIN @extschema@.measure m ON m.measure_id = s.measure_id
+  JOIN @extschema@.project p ON p.facility_id = s.facility_id AND p.collaborative_id = m.collaborative_id;
+END $$;
+COMMENT ON FUNCTION learning_network_internal.caller_network_projects() IS
+  'The projects of other facilities the acting facility sees at the network tier: those in a collaborative it shares with them, of a facility sharing a measure of that collaborative with it.';
+
+-- Every read policy of a per-facility table starts with two tests of the
+-- row's facility against this array, so that EXPLAIN ANALYZE cannot tell
+-- anything about a hidden facility's rows:
+--   array_position(visible, facility_id) IS NOT NULL  costs one operator,
+--     as little as the cheapest condition a user can write, so the planner
+--     never evaluates a user's (leakproof) condition before it: a hidden row
+--     is rejected before any user condition sees it, and the subplan
+--     computing the array runs on the first row scanned, whatever the user's
+--     conditions (and, unlike visible @> ARRAY[facility_id], its estimated
+--     selectivity is near 1, so it does not change the plans);
+--   facility_id = ANY (visible)  an index condition of every plan (every
+--     index of those tables leads with facility_id): a hidden facility's
+--     rows are never fetched, not even to be filtered out and counted.
+CREATE OR REPLACE FUNCTION learning_network_internal.caller_visible_facilities() RETURNS integer[]
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  acting name := @extschema@.acting_role();
+BEGIN
+  -- one query (policies call this twice per table): staff see every
+  -- facility; others their own, and the peers of a shared collaborative
+  -- with a network or public setting for the facility or for a measure of
+  -- that collaborative (not caller_network_series(), a tier lookup per peer
+  -- and measure)
+  RETURN ARRAY(
+    SELECT f.facility_id FROM @extschema@.facility f
+    WHERE pg_catalog.pg_has_role(acting, 'learning_network_staff', 'MEMBER')
+    UNION
+    SELECT own.facility_id FROM @extschema@.facility own
+    WHERE own.role_name = acting OR own.bi_role_name = acting
+    UNION
+    SELECT p.facility_id
+    FROM @extschema@.facility own
+    JOIN @extschema@.project mine ON mine.facility_id = own.facility_id
+    JOIN @extschema@.project p ON p.collaborative_id = mine.collaborative_id AND p.facility_id <> mine.facility_id
+    WHERE (own.role_name = acting OR own.bi_role_name = acting)
+      AND EXISTS (SELECT 1 FROM @extschema@.sharing s LEFT JOIN @extschema@.measure m ON m.measure_id = s.measure_id
+                  WHERE s.facility_id = p.facility_id AND s.tier IN ('network', 'public')
+                    AND (s.measure_id IS NULL OR m.collaborative_id = p.collaborative_id))
+    ORDER BY 1);
+END $$;
+COMMENT ON FUNCTION learning_network_internal.caller_visible_facilities() IS
+  'The facilities any of whose rows the acting role may see: its own and the peers of a shared collaborative sharing one of its measures (or all theirs) with the network or publicly; staff: all. The first condition of every per-facility read policy.';
+
 CREATE OR REPLACE FUNCTION learning_network_internal.live_publications() RETURNS SETOF integer
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER ROWS 10
 SET search_path = pg_catalog, pg_temp AS $$
@@ -80,10 +159,10 @@ COMMENT ON FUNCTION learning_network_internal.caller_publications() IS
 
 CREATE OR REPLACE FUNCTION learning_network_internal.may_write(facility_id integer) RETURNS boolean
 LANGUAGE sql STABLE PARALLEL RESTRICTED
-RETURN coalesce(facility_id = learning_network_internal.caller_facility(), false)
+RETURN coalesce(facility_id = learning_network_internal.caller_writing_facility(), false)
        OR learning_network_internal.caller_is_staff();
 COMMENT ON FUNCTION learning_network_internal.may_write(integer) IS
-  'True when the acting role may write the facility''s data: it acts for the facility, or is staff.';
+  'True when the acting role may write the facility''s data: it is the facility''s role (not its BI reader), or staff.';
 
 -- A refused write says why, for the UI and for the person reading the log:
 -- on a replica, or for a facility the caller does not act for.
@@ -152,25 +231,35 @@ DROP POLICY IF EXISTS measure_read ON @extschema@.measure;
 CREATE POLICY measure_read ON @extschema@.measure FOR SELECT USING (true);
 
 -- facilities and projects: own, staff, and those sharing a series with the
--- caller (their names are masked by the views that read them)
+-- caller, a project only within the collaborative it shares with the caller
+-- (their names are masked by the views that read them).  Each read policy
+-- of a per-facility table starts with the caller's visible facilities, an
+-- index condition (see caller_visible_facilities).
+-- (facility: the first test only.  The planner estimates facility_id = ANY
+-- (a parameter) to keep about a fifth of the rows; on every table of a chart
+-- that collapsed the join estimates to one row and made a redraw 60 % slower.
+-- A facility row's existence is all an index lookup could count, and
+-- facility ids are not secret.)
 DROP POLICY IF EXISTS facility_read ON @extschema@.facility;
 CREATE POLICY facility_read ON @extschema@.facility FOR SELECT USING (
-  facility_id = (SELECT learning_network_internal.caller_facility())
-  OR (SELECT learning_network_internal.caller_is_staff())
-  OR facility_id IN (SELECT s.facility_id FROM learning_network_internal.caller_network_series() s));
+  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL);
 DROP POLICY IF EXISTS project_read ON @extschema@.project;
 CREATE POLICY project_read ON @extschema@.project FOR SELECT USING (
-  facility_id = (SELECT learning_network_internal.caller_facility())
-  OR (SELECT learning_network_internal.caller_is_staff())
-  OR facility_id IN (SELECT s.facility_id FROM learning_network_internal.caller_network_series() s));
+  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
+  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
+  AND (facility_id = (SELECT learning_network_internal.caller_facility())
+       OR (SELECT learning_network_internal.caller_is_staff())
+       OR project_id IN (SELECT learning_network_internal.caller_network_projects())));
 
 -- the series: own, staff, and the series shared with the caller's network
 DROP POLICY IF EXISTS observation_read ON @extschema@.observation;
 CREATE POLICY observation_read ON @extschema@.observation FOR SELECT USING (
-  facility_id = (SELECT learning_network_internal.caller_facility())
-  OR (SELECT learning_network_internal.caller_is_staff())
-  OR (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
-                                   FROM learning_network_internal.caller_network_series() s));
+  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
+  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
+  AND (facility_id = (SELECT learning_network_internal.caller_facility())
+       OR (SELECT learning_network_internal.caller_is_staff())
+       OR (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
+                                        FROM learning_network_internal.caller_network_series() s)));
 DROP POLICY IF EXISTS observation_insert ON @extschema@.observation;
 CREATE POLICY observation_insert ON @extschema@.observation FOR INSERT
   WITH CHECK (learning_network_internal.may_write(facility_id) AND entered_by = @extschema@.acting_role());
@@ -184,20 +273,28 @@ CREATE POLICY observation_delete ON @extschema@.observation FOR DELETE
 
 DROP POLICY IF EXISTS observation_history_read ON @extschema@.observation_history;
 CREATE POLICY observation_history_read ON @extschema@.observation_history FOR SELECT USING (
-  facility_id = (SELECT learning_network_internal.caller_facility())
-  OR (SELECT learning_network_internal.caller_is_staff())
-  OR (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
-                                   FROM learning_network_internal.caller_network_series() s));
+  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
+  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
+  AND (facility_id = (SELECT learning_network_internal.caller_facility())
+       OR (SELECT learning_network_internal.caller_is_staff())
+       OR (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
+                                        FROM learning_network_internal.caller_network_series() s)));
 DROP POLICY IF EXISTS observation_history_insert ON @extschema@.observation_history;
 CREATE POLICY observation_history_insert ON @extschema@.observation_history FOR INSERT
   WITH CHECK (learning_network_internal.may_write(facility_id) AND changed_by = @extschema@.acting_role());
 
--- phases and goals travel with a shared series (its limits and goal line)
+-- phases and goals travel with a shared series (its limits and goal line),
+-- within the project (so the collaborative) it belongs to
 DROP POLICY IF EXISTS phase_read ON @extschema@.phase;
 CREATE POLICY phase_read ON @extschema@.phase FOR SELECT USING (
-  facility_id = (SELECT learning_network_internal.caller_facility())
-  OR (SELECT learning_network_internal.caller_is_staff())
-  OR facility_id IN (SELECT s.facility_id FROM learning_network_internal.caller_network_series() s));
+  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
+  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
+  AND (facility_id = (SELECT learning_network_internal.caller_facility())
+       OR (SELECT learning_network_internal.caller_is_staff())
+       OR (project_id IN (SELECT learning_network_internal.caller_network_projects())
+           AND (measure_id IS NULL
+                OR (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
+                                                 FROM learning_network_internal.caller_network_series() s)))));
 DROP POLICY IF EXISTS phase_insert ON @extschema@.phase;
 CREATE POLICY phase_insert ON @extschema@.phase FOR INSERT
   WITH CHECK (learning_network_internal.may_write(facility_id));
@@ -210,9 +307,12 @@ CREATE POLICY phase_delete ON @extschema@.phase FOR DELETE
 
 DROP POLICY IF EXISTS goal_read ON @extschema@.goal;
 CREATE POLICY goal_read ON @extschema@.goal FOR SELECT USING (
-  facility_id = (SELECT learning_network_internal.caller_facility())
-  OR (SELECT learning_network_internal.caller_is_staff())
-  OR facility_id IN (SELECT s.facility_id FROM learning_network_internal.caller_network_series() s));
+  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
+  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
+  AND (facility_id = (SELECT learning_network_internal.caller_facility())
+       OR (SELECT learning_network_internal.caller_is_staff())
+       OR (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
+                                        FROM learning_network_internal.caller_network_series() s)));
 DROP POLICY IF EXISTS goal_insert ON @extschema@.goal;
 CREATE POLICY goal_insert ON @extschema@.goal FOR INSERT
   WITH CHECK (learning_network_internal.may_write(facility_id) AND set_by = @extschema@.acting_role());
@@ -227,8 +327,10 @@ CREATE POLICY goal_delete ON @extschema@.goal FOR DELETE
 -- a team's notes stay with the team (deliberately not shared)
 DROP POLICY IF EXISTS annotation_read ON @extschema@.annotation;
 CREATE POLICY annotation_read ON @extschema@.annotation FOR SELECT USING (
-  facility_id = (SELECT learning_network_internal.caller_facility())
-  OR (SELECT learning_network_internal.caller_is_staff()));
+  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
+  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
+  AND (facility_id = (SELECT learning_network_internal.caller_facility())
+       OR (SELECT learning_network_internal.caller_is_staff())));
 DROP POLICY IF EXISTS annotation_insert ON @extschema@.annotation;
 CREATE POLICY annotation_insert ON @extschema@.annotation FOR INSERT
   WITH CHECK (learning_network_internal.may_write(facility_id) AND created_by = @extschema@.acting_role());
@@ -241,8 +343,10 @@ CREATE POLICY annotation_delete ON @extschema@.annotation FOR DELETE
 
 DROP POLICY IF EXISTS sharing_read ON @extschema@.sharing;
 CREATE POLICY sharing_read ON @extschema@.sharing FOR SELECT USING (
-  facility_id = (SELECT learning_network_internal.caller_facility())
-  OR (SELECT learning_network_internal.caller_is_staff()));
+  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
+  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
+  AND (facility_id = (SELECT learning_network_internal.caller_facility())
+       OR (SELECT learning_network_internal.caller_is_staff())));
 DROP POLICY IF EXISTS sharing_insert ON @extschema@.sharing;
 CREATE POLICY sharing_insert ON @extschema@.sharing FOR INSERT
   WITH CHECK (learning_network_internal.may_write(facility_id) AND granted_by = @extschema@.acting_role());
@@ -274,8 +378,8 @@ CREATE POLICY publication_contributor_insert ON @extschema@.publication_contribu
   WITH CHECK (learning_network_internal.caller_is_staff());
 DROP POLICY IF EXISTS publication_contributor_update ON @extschema@.publication_contributor;
 CREATE POLICY publication_contributor_update ON @extschema@.publication_contributor FOR UPDATE
-  USING (facility_id = learning_network_internal.caller_facility())
-  WITH CHECK (facility_id = learning_network_internal.caller_facility()
+  USING (facility_id = learning_network_internal.caller_writing_facility())
+  WITH CHECK (facility_id = learning_network_internal.caller_writing_facility()
               AND (approved_by IS NULL OR approved_by = @extschema@.acting_role()));
 DROP POLICY IF EXISTS publication_cell_read ON @extschema@.publication_cell;
 CREATE POLICY publication_cell_read ON @extschema@.publication_cell FOR SELECT USING (

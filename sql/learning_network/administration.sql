@@ -2,30 +2,92 @@
 
 -- Runs as the installing superuser: creating a role needs CREATEROLE, which
 -- no role of the access model holds.  Only staff may call it.
+--
+-- A facility gets two roles, and each can reach nothing else, so no SQL its
+-- users type can act for another facility (README, "Access model"):
+--   learning_network_facility_<id>     its people and the HUB act as it: reads
+--                                      and writes the facility's data;
+--   learning_network_facility_<id>_bi  its BI login (a DBA gives it LOGIN and
+--                                      a password): reads what the facility
+--                                      reads, writes nothing.
+-- Only the HUB group may SET ROLE to facility roles; the shared BI group may
+-- not (it reads the public tier only).
 CREATE OR REPLACE FUNCTION @extschema@.create_facility_role(facility_id integer) RETURNS name
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   role name;
+  bi_role name;
+  stranger name;
 BEGIN
-  SELECT coalesce(f.role_name, format('learning_network_facility_%s', f.facility_id)::name) INTO role
+  SELECT coalesce(f.role_name, format('learning_network_facility_%s', f.facility_id)::name),
+         coalesce(f.bi_role_name, format('learning_network_facility_%s_bi', f.facility_id)::name)
+  INTO role, bi_role
   FROM @extschema@.facility f WHERE f.facility_id = create_facility_role.facility_id;
   IF role IS NULL THEN
     RAISE EXCEPTION 'facility % does not exist', coalesce(facility_id::text, 'NULL')
       USING ERRCODE = 'invalid_parameter_value', COLUMN = 'facility_id';
   END IF;
+  -- roles belong to the cluster: another database's facility may have made
+  -- them already.  Taken over, the BI reader is stripped below of every
+  -- membership but the BI group; one that bypasses the policies is refused.
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = bi_role AND (rolsuper OR rolbypassrls OR rolcreaterole)) THEN
+    RAISE EXCEPTION 'role % already exists and is a superuser, bypasses row level security or creates roles', bi_role
+      USING ERRCODE = 'insufficient_privilege',
+            HINT = 'A facility''s BI role reads through the policies: drop that role or remove those attributes.';
+  END IF;
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = role) THEN
     EXECUTE format('CREATE ROLE %I NOLOGIN INHERIT', role);
   END IF;
-  -- its privileges come from the member group; the HUB and BI groups may
-  -- SET ROLE to it (impersonation) without inheriting anything from it
-  EXECUTE format('GRANT learning_network_member TO %I', role);
-  EXECUTE format('GRANT %I TO learning_network_hub, learning_network_bi', role);
-  UPDATE @extschema@.facility f SET role_name = role WHERE f.facility_id = create_facility_role.facility_id;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = bi_role) THEN
+    EXECUTE format('CREATE ROLE %I NOLOGIN INHERIT', bi_role);
+  END IF;
+  -- the facility role's privileges come from the member group; the HUB
+  -- group may SET ROLE to it (acting for a user) without inheriting from it
+  -- (each grant only when missing: made again, the call changes nothing)
+  IF NOT pg_has_role(role, 'learning_network_member', 'MEMBER') THEN
+    EXECUTE format('GRANT learning_network_member TO %I', role);
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_auth_members m
+                 WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = role)
+                   AND m.member = (SELECT oid FROM pg_roles WHERE rolname = 'learning_network_hub')) THEN
+    EXECUTE format('GRANT %I TO learning_network_hub', role);
+  END IF;
+  -- the BI reader's privileges come from the BI group: the client views,
+  -- no function
+  IF NOT EXISTS (SELECT FROM pg_auth_members m
+                 WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = 'learning_network_bi')
+                   AND m.member = (SELECT oid FROM pg_roles WHERE rolname = bi_role)) THEN
+    EXECUTE format('GRANT learning_network_bi TO %I', bi_role);
+  END IF;
+  -- nothing else may be granted to the BI reader, nor the facility role to
+  -- the BI group (0.1.0 did): either would let the BI path act as a writer
+  FOR stranger IN SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid
+                  WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = bi_role)
+                    AND r.rolname <> 'learning_network_bi' LOOP
+    EXECUTE format('REVOKE %I FROM %I', stranger, bi_role);
+  END LOOP;
+  IF EXISTS (SELECT FROM pg_auth_members m
+             WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = role)
+               AND m.member = (SELECT oid FROM pg_roles WHERE rolname = 'learning_network_bi')) THEN
+    EXECUTE format('REVOKE %I FROM learning_network_bi', role);
+  END IF;
+  UPDATE @extschema@.facility f SET role_name = role, bi_role_name = bi_role
+  WHERE f.facility_id = create_facility_role.facility_id;
   RETURN role;
 END $$;
 COMMENT ON FUNCTION @extschema@.create_facility_role(integer) IS
-  'Staff only: create (or, if it exists, re-grant) the NOLOGIN role of a facility and return its name. Grant it to the people of the facility; the HUB and BI groups may SET ROLE to it. Roles outlive DROP EXTENSION.';
+  'Staff only: create (or, if they exist, re-grant) the facility''s NOLOGIN role, which its people and the HUB act as, and its BI reader role learning_network_facility_<id>_bi (reads what the facility reads, writes nothing; a DBA gives it LOGIN and a password for the facility''s BI connection). Returns the facility role''s name. Roles outlive DROP EXTENSION.';
+
+-- 0.1.0 granted every facility role to the BI group, which let the shared BI
+-- login act as (and write for) any facility: re-make the roles of every
+-- facility that has them, which revokes that and adds the BI reader roles.
+-- (Runs at install, on an empty table, and at every upgrade.)
+DO $remake$
+BEGIN
+  PERFORM @extschema@.create_facility_role(f.facility_id)
+  FROM @extschema@.facility f WHERE f.role_name IS NOT NULL;
+END $remake$;
 
 CREATE OR REPLACE FUNCTION @extschema@.set_sharing(tier text, measure_id integer DEFAULT NULL, facility_id integer DEFAULT NULL)
 RETURNS void

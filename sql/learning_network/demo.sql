@@ -10,6 +10,7 @@ DECLARE
     'Vallejo,CA', 'Wichita,KS', 'Yakima,WA', 'Akron,OH', 'Billings,MT', 'Columbia,MO', 'Durham,NC',
     'El Paso,TX', 'Fargo,ND', 'Greenville,SC', 'Huntsville,AL', 'Ithaca,NY', 'Juneau,AK', 'Kalamazoo,MI',
     'Lansing,MI', 'Macon,GA', 'Nashua,NH', 'Ogden,UT', 'Pueblo,CO'];
+  excluded_week record;
 BEGIN
   IF EXISTS (SELECT 1 FROM @extschema@.facility) THEN
     RAISE EXCEPTION 'load_demo needs an empty network'
@@ -99,6 +100,8 @@ BEGIN
 
   -- Elements: an element passes whenever the whole exam passes, and for a
   -- share of the failing exams (the criterion was not the one failed).
+  -- (The ORDER BY clauses below fix the order the random draws are taken in,
+  -- so the demo does not depend on which indexes the planner may use.)
   INSERT INTO @extschema@.observation (facility_id, project_id, measure_id, week_start, numerator, denominator, entered_at)
   SELECT o.facility_id, o.project_id, e.measure_id, o.week_start,
          least(o.denominator::bigint, o.numerator + greatest(0, round(
@@ -111,7 +114,8 @@ BEGIN
   JOIN (VALUES ('MAMMO_POS_EL_PNL', 0.45), ('MAMMO_POS_EL_PECT', 0.55), ('MAMMO_POS_EL_IMF', 0.35),
                ('MAMMO_POS_EL_NIPPLE', 0.25), ('MAMMO_POS_EL_SKIN', 0.30), ('MAMMO_POS_EL_TISSUE', 0.20),
                ('PROS_SEQ_T2W', 0.35), ('PROS_SEQ_DWI', 0.60), ('PROS_SEQ_DCE', 0.40)) el(code, share)
-    ON el.code = e.code;
+    ON el.code = e.code
+  ORDER BY e.ctid, o.week_start, o.ctid;
 
   -- Counts: lung screening volume is the rate's numerator; open overdue
   -- recommendations fall from about 40 to 15.
@@ -119,7 +123,8 @@ BEGIN
   SELECT o.facility_id, o.project_id, v.measure_id, o.week_start, o.numerator, o.entered_at
   FROM @extschema@.observation o
   JOIN @extschema@.measure r ON r.measure_id = o.measure_id AND r.code = 'LCS_ELIG_RATE'
-  JOIN @extschema@.measure v ON v.code = 'LCS_VOLUME';
+  JOIN @extschema@.measure v ON v.code = 'LCS_VOLUME'
+  ORDER BY o.ctid;
   INSERT INTO @extschema@.observation (facility_id, project_id, measure_id, week_start, numerator, entered_at)
   SELECT o.facility_id, o.project_id, m.measure_id, o.week_start,
          greatest(0, round(40 - 25 * least(1.0, greatest(0.0, (o.week_start - d.course_start)::numeric
@@ -135,9 +140,16 @@ BEGIN
   -- weeks deleted as entered in error (all kept in observation_history).
   UPDATE @extschema@.observation SET numerator = numerator - 1, note = 'Corrected after re-audit'
   WHERE denominator IS NOT NULL AND numerator > 0 AND random() < 0.02;
-  UPDATE @extschema@.observation o SET excluded = true, note = 'Audited by a trainee evaluator: excluded from the limits'
-  FROM @extschema@.measure m
-  WHERE m.measure_id = o.measure_id AND m.parent_measure_id IS NULL AND m.kind = 'proportion' AND random() < 0.01;
+  FOR excluded_week IN
+    SELECT o.ctid AS row_id, random() AS draw
+    FROM @extschema@.measure m JOIN @extschema@.observation o ON o.measure_id = m.measure_id
+    WHERE m.parent_measure_id IS NULL AND m.kind = 'proportion'
+    ORDER BY m.ctid, o.ctid LOOP
+    IF excluded_week.draw < 0.01 THEN
+      UPDATE @extschema@.observation o SET excluded = true, note = 'Audited by a trainee evaluator: excluded from the limits'
+      WHERE o.ctid = excluded_week.row_id;
+    END IF;
+  END LOOP;
   DELETE FROM @extschema@.observation WHERE random() < 0.002;
 
   -- Phases: the course, then after it; PDSA cycles during the course; goals.

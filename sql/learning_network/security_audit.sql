@@ -2,11 +2,12 @@
 -- lints.  A correct install returns no rows; the test suite fails otherwise.
 CREATE OR REPLACE VIEW @extschema@.security_audit WITH (security_invoker = true, security_barrier = true) AS
 WITH clients AS (
-  -- the roles clients connect or act as: the three groups and every facility role
+  -- the roles clients connect or act as: the three groups, every facility role and its BI reader
   SELECT r.oid, r.rolname FROM pg_catalog.pg_roles r
   WHERE r.rolname IN ('learning_network_member', 'learning_network_hub', 'learning_network_bi')
      OR (r.oid IN (SELECT m.member FROM pg_catalog.pg_auth_members m
-                   WHERE m.roleid = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = 'learning_network_member')))
+                   WHERE m.roleid IN (SELECT oid FROM pg_catalog.pg_roles
+                                      WHERE rolname IN ('learning_network_member', 'learning_network_bi'))))
 ), grantees AS (
   SELECT c.oid, c.rolname FROM clients c
   UNION ALL SELECT (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = 'learning_network_staff'), 'learning_network_staff'
@@ -96,9 +97,20 @@ UNION ALL
 SELECT 'publications_differencing', pg_catalog.format('publications %s', array_to_string(d.publications, ', ')),
        pg_catalog.format('subtracting them singles out %s facilities'' %s, weeks %s to %s', d.facilities, d.quantity,
                          d.first_week, d.last_week)
-FROM learning_network_internal.publication_disclosures() d;
+FROM learning_network_internal.publication_disclosures() d
+UNION ALL
+-- the BI path writes nothing: no role that can act as the BI group (a BI
+-- login, a facility's BI reader) can act as a role that writes
+SELECT 'bi_role_can_write', r.rolname::text,
+       'a role of the BI group can also act as a facility role, the member group, the HUB, staff or the owner'
+FROM pg_catalog.pg_roles r
+WHERE NOT r.rolsuper AND pg_catalog.pg_has_role(r.oid, 'learning_network_bi', 'MEMBER')
+  AND (pg_catalog.pg_has_role(r.oid, 'learning_network_member', 'MEMBER')
+       OR pg_catalog.pg_has_role(r.oid, 'learning_network_hub', 'MEMBER')
+       OR pg_catalog.pg_has_role(r.oid, 'learning_network_staff', 'MEMBER')
+       OR pg_catalog.pg_has_role(r.oid, 'learning_network_owner', 'MEMBER'));
 COMMENT ON VIEW @extschema@.security_audit IS
-  'Security lints, modelled on Supabase''s splinter: tables without forced row level security or without policies, policies on tables without it, tables not owned by learning_network_owner or granted to a client role, client views that are not security_invoker and security_barrier, a client role that can use learning_network_internal, SECURITY DEFINER functions without a fixed search_path or executable by PUBLIC, materialized views a client role can read, client roles that bypass row level security, bounds that rows stored before 0.2.0 break (NOT VALID constraints), and publications that could be subtracted to single out fewer than 3 facilities. Empty on a correct install.';
+  'Security lints, modelled on Supabase''s splinter: tables without forced row level security or without policies, policies on tables without it, tables not owned by learning_network_owner or granted to a client role, client views that are not security_invoker and security_barrier, a client role that can use learning_network_internal, SECURITY DEFINER functions without a fixed search_path or executable by PUBLIC, materialized views a client role can read, client roles that bypass row level security, bounds that rows stored before 0.2.0 break (NOT VALID constraints), publications that could be subtracted to single out fewer than 3 facilities, and roles of the BI group that can act as a role that writes. Empty on a correct install.';
 COMMENT ON COLUMN @extschema@.security_audit.lint IS 'Which check failed.';
 COMMENT ON COLUMN @extschema@.security_audit.object IS 'The object at fault.';
 COMMENT ON COLUMN @extschema@.security_audit.detail IS 'What is wrong.';

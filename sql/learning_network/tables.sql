@@ -44,6 +44,7 @@ CREATE TABLE @extschema@.facility (
     DEFAULT 'F-' || upper(substr(md5(random()::text || clock_timestamp()::text), 1, 6))
     CHECK (pseudonym ~ '^[A-Z0-9-]{3,16}$'),
   role_name name UNIQUE,
+  bi_role_name name UNIQUE,
   CONSTRAINT facility_name_length CHECK (length(name) BETWEEN 1 AND 200),
   CONSTRAINT facility_city_length CHECK (length(city) <= 100),
   CONSTRAINT facility_state_length CHECK (length(state) <= 100)
@@ -56,6 +57,7 @@ COMMENT ON COLUMN @extschema@.facility.city IS 'City.';
 COMMENT ON COLUMN @extschema@.facility.state IS 'State or region.';
 COMMENT ON COLUMN @extschema@.facility.pseudonym IS 'Pseudonym code shown in network-wide views instead of the name (random, not derived from the identifier).';
 COMMENT ON COLUMN @extschema@.facility.role_name IS 'The facility''s NOLOGIN role (made by create_facility_role): whoever acts as it (SET ROLE) acts for the facility.';
+COMMENT ON COLUMN @extschema@.facility.bi_role_name IS 'The facility''s BI reader role (made by create_facility_role): reads what the facility reads, writes nothing; the facility''s BI login.';
 
 CREATE SEQUENCE @extschema@.project_id_seq;
 CREATE TABLE @extschema@.project (
@@ -68,7 +70,7 @@ CREATE TABLE @extschema@.project (
   status text NOT NULL DEFAULT 'preparation'
     CHECK (status IN ('preparation', 'impower', 'star_site', 'closed')),
   started_on date NOT NULL,
-  UNIQUE (project_id, facility_id),
+  UNIQUE (facility_id, project_id),
   CONSTRAINT project_title_length CHECK (length(title) BETWEEN 1 AND 200),
   CONSTRAINT project_aim_length CHECK (length(aim) <= 2000),
   CONSTRAINT project_started_on_range CHECK (started_on BETWEEN '2000-01-01' AND '2100-12-31')
@@ -119,7 +121,7 @@ COMMENT ON COLUMN @extschema@.measure.numerator_definition IS 'What the numerato
 COMMENT ON COLUMN @extschema@.measure.denominator_definition IS 'What the denominator counts (proportion and rate measures).';
 COMMENT ON COLUMN @extschema@.measure.kind IS 'proportion (numerator of denominator), rate (count per exposure), count (numerator only) or individual (one value a week).';
 COMMENT ON COLUMN @extschema@.measure.chart IS 'The spc.chart type used, e.g. p, pp (Laney, for denominators in the thousands), i, c.';
-COMMENT ON COLUMN @extschema@.measure.rules IS 'The spc.chart rules argument; NULL for the chart''s default (ihi).';
+COMMENT ON COLUMN @extschema@.measure.rules IS 'The spc.chart rules argument; NULL for the chart''s default (limits and anhoej; anhoej for run charts).';
 COMMENT ON COLUMN @extschema@.measure.improvement IS 'Which direction is better: up, down or neutral.';
 COMMENT ON COLUMN @extschema@.measure.unit IS 'Unit of the plotted values after the multiplier, e.g. % or screens.';
 COMMENT ON COLUMN @extschema@.measure.multiplier IS 'Factor applied to plotted values in views (100 shows proportions as percentages).';
@@ -155,8 +157,14 @@ CREATE TABLE @extschema@.observation (
   CONSTRAINT observation_value_range CHECK (value BETWEEN -1e12 AND 1e12),
   CONSTRAINT observation_note_length CHECK (length(note) <= 1000)
 );
-CREATE INDEX observation_project_measure_idx ON @extschema@.observation (project_id, measure_id, week_start);
-CREATE INDEX observation_measure_week_idx ON @extschema@.observation (measure_id, week_start);
+-- Every index of this table and the other per-facility tables leads with
+-- facility_id: the read policies' first condition, facility_id = ANY (the
+-- facilities the caller may see), is then an index condition of whichever
+-- index the planner (or a user's enable_* settings) picks, so another
+-- facility's hidden rows are never fetched, and EXPLAIN ANALYZE cannot count
+-- them (README, "What the database cannot hide").  The primary key serves
+-- lookups by project.
+CREATE INDEX observation_measure_week_idx ON @extschema@.observation (facility_id, measure_id, week_start);
 COMMENT ON TABLE @extschema@.observation IS 'One week of one measure of one project: the numbers a team entered. Every change is kept in observation_history.';
 COMMENT ON COLUMN @extschema@.observation.facility_id IS 'The facility (part of the key: the distribution and access column).';
 COMMENT ON COLUMN @extschema@.observation.project_id IS 'The project.';
@@ -191,7 +199,7 @@ CREATE TABLE @extschema@.observation_history (
 );
 ALTER SEQUENCE @extschema@.observation_history_id_seq OWNED BY @extschema@.observation_history.history_id;
 CREATE INDEX observation_history_key_idx
-  ON @extschema@.observation_history (project_id, measure_id, week_start, history_id);
+  ON @extschema@.observation_history (facility_id, project_id, measure_id, week_start, history_id);
 COMMENT ON TABLE @extschema@.observation_history IS 'Audit trail of observation: one row per insert, correction and deletion, append-only. The row holds the week as it was after the change (for a deletion, as it was when deleted), so any past state can be rebuilt.';
 COMMENT ON COLUMN @extschema@.observation_history.history_id IS 'Order of the changes.';
 COMMENT ON COLUMN @extschema@.observation_history.facility_id IS 'The facility.';
@@ -230,7 +238,7 @@ CREATE TABLE @extschema@.phase (
   CONSTRAINT phase_freeze_after_range CHECK (freeze_after <= 520)
 );
 ALTER SEQUENCE @extschema@.phase_id_seq OWNED BY @extschema@.phase.phase_id;
-CREATE UNIQUE INDEX phase_start_idx ON @extschema@.phase (project_id, coalesce(measure_id, 0), starts_on);
+CREATE UNIQUE INDEX phase_start_idx ON @extschema@.phase (facility_id, project_id, coalesce(measure_id, 0), starts_on);
 COMMENT ON TABLE @extschema@.phase IS 'A phase ("mean grouping"): from this week on the chart gets a new centre line and limits. Weeks before a project''s first phase form the Baseline phase.';
 COMMENT ON COLUMN @extschema@.phase.phase_id IS 'Identifier.';
 COMMENT ON COLUMN @extschema@.phase.facility_id IS 'The facility.';
@@ -259,7 +267,7 @@ CREATE TABLE @extschema@.annotation (
   CONSTRAINT annotation_week_range CHECK (week_start BETWEEN '2000-01-02' AND '2100-12-26')
 );
 ALTER SEQUENCE @extschema@.annotation_id_seq OWNED BY @extschema@.annotation.annotation_id;
-CREATE INDEX annotation_week_idx ON @extschema@.annotation (project_id, week_start);
+CREATE INDEX annotation_week_idx ON @extschema@.annotation (facility_id, project_id, week_start);
 COMMENT ON TABLE @extschema@.annotation IS 'A note on a chart week: a PDSA cycle, an event, a remark.';
 COMMENT ON COLUMN @extschema@.annotation.annotation_id IS 'Identifier.';
 COMMENT ON COLUMN @extschema@.annotation.facility_id IS 'The facility.';

@@ -1,6 +1,14 @@
--- The chart and rules of a measure are checked by the engine itself.
+-- The chart and rules of a measure are checked by the engine itself; then the
+-- cumulative charts must fit what a measure stores, weekly aggregates:
+-- racusum needs one row per case with its predicted risk (never a week's
+-- totals); bcusum needs events out of cases (a proportion's numerator and
+-- denominator, not a rate's exposure nor a count or value); ewma and cusum
+-- chart x alone, which for a proportion or rate would be its numerator.
 CREATE OR REPLACE FUNCTION @extschema@.measure_check() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  chart_type text;
+  why text;
 BEGIN
   IF NEW.kind IN ('proportion', 'rate') THEN
     PERFORM spc.chart(NEW.chart, 1, 1, rules => NEW.rules, improvement => NEW.improvement) OVER ();
@@ -8,9 +16,25 @@ BEGIN
     -- without a denominator: charts that need one (p, np, pp, u, up) refuse
     PERFORM spc.chart(NEW.chart, 1, rules => NEW.rules, improvement => NEW.improvement) OVER ();
   END IF;
+  chart_type := lower(btrim(split_part(NEW.chart, '(', 1)));
+  why := CASE
+    WHEN chart_type = 'racusum' THEN
+      'racusum charts one case at a time against its predicted risk, and a measure stores weekly totals'
+    WHEN chart_type = 'bcusum' AND NEW.kind <> 'proportion' THEN
+      'bcusum charts events out of cases, which only a proportion measure stores'
+    WHEN chart_type IN ('ewma', 'cusum') AND NEW.kind IN ('proportion', 'rate') THEN
+      chart_type || ' charts the numerator alone, not the ' || NEW.kind
+  END;
+  IF why IS NOT NULL THEN
+    RAISE EXCEPTION 'measure chart "%" does not fit a % measure: %', NEW.chart, NEW.kind, why
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'measure_chart_fits_kind', TABLE = 'measure', COLUMN = 'chart',
+            HINT = CASE NEW.kind WHEN 'proportion' THEN 'Use p, pp or bcusum for a proportion measure.'
+                                 WHEN 'rate' THEN 'Use u or up for a rate measure.'
+                                 ELSE 'Use i, c, g, t, ewma or cusum for a ' || NEW.kind || ' measure; spc.chart charts cases one by one.' END;
+  END IF;
   RETURN NEW;
 END $$;
-COMMENT ON FUNCTION @extschema@.measure_check() IS 'Trigger: a measure''s chart and rules must be valid spc.chart arguments, and a count or individual measure cannot use a chart that needs a denominator.';
+COMMENT ON FUNCTION @extschema@.measure_check() IS 'Trigger: a measure''s chart and rules must be valid spc.chart arguments, a count or individual measure cannot use a chart that needs a denominator, and the cumulative charts must fit the kind (23514 naming chart): never racusum (cases, not weekly totals), bcusum only for proportions, ewma and cusum not for proportions or rates.';
 CREATE OR REPLACE TRIGGER measure_check BEFORE INSERT OR UPDATE OF chart, rules, improvement, kind ON @extschema@.measure
   FOR EACH ROW EXECUTE FUNCTION @extschema@.measure_check();
 

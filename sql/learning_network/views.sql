@@ -349,43 +349,31 @@ WITH anchor AS (
   WHERE NOT o.excluded AND o.week_start > a.last_week - 7 * w.window_weeks
   GROUP BY o.measure_id, w.window_weeks, o.facility_id, a.last_week
   HAVING bool_or(b.ok)
-), scored AS (
-  SELECT f.*, m.kind, m.multiplier,
-         sum(f.x) OVER t / sum(f.n) OVER t AS p0,
-         count(*) OVER t AS facilities
+), funnel AS (
+  -- Spiegelhalter (2005) through spc.funnel: normal limits, phi = mean z^2 of every facility (no winsorising),
+  -- widened multiplicatively by sqrt(phi) when phi exceeds 1
+  SELECT f.*, m.multiplier,
+         count(*) OVER t AS facilities,
+         spc.funnel(CASE WHEN m.kind = 'proportion' THEN 'p' ELSE 'u' END
+                      || '(limits=normal, winsorize=0, adjust=multiplicative)',
+                    f.x, f.n::double precision, true) OVER t AS fp
   FROM per_facility f
   JOIN learning_network_internal.measure m ON m.measure_id = f.measure_id AND m.kind IN ('proportion', 'rate')
   WINDOW t AS (PARTITION BY f.measure_id, f.window_weeks)
-), z AS (
-  SELECT s.*, v.unit_variance,
-         CASE WHEN v.unit_variance > 0 THEN (s.x / s.n - s.p0) / sqrt(v.unit_variance / s.n) END AS z
-  FROM scored s
-  CROSS JOIN LATERAL (SELECT CASE WHEN s.kind = 'proportion' THEN s.p0 * (1 - s.p0) ELSE s.p0 END AS unit_variance) v
-), dispersed AS (
-  -- Spiegelhalter (2005): phi = mean z^2, applied multiplicatively when above 1
-  SELECT z.*, avg(z.z * z.z) OVER (PARTITION BY z.measure_id, z.window_weeks) AS phi
-  FROM z
 )
 SELECT d.measure_id, m.code AS measure_code, co.code AS collaborative_code, m.unit,
        d.window_weeks, (d.last_week - 7 * (d.window_weeks - 1)) AS from_week, d.last_week AS to_week,
        fa.pseudonym AS facility_code, d.facilities::integer AS facilities,
        d.x::bigint AS numerator, d.n AS denominator,
-       d.x / d.n * d.multiplier AS y, d.p0 * d.multiplier AS target, d.z, d.phi,
-       d.phi > 1 AS overdispersed,
-       l.lower95 * d.multiplier AS lower95, l.upper95 * d.multiplier AS upper95,
-       l.lower998 * d.multiplier AS lower998, l.upper998 * d.multiplier AS upper998,
-       d.x / d.n NOT BETWEEN l.lower95 AND l.upper95 AS outside95,
-       d.x / d.n NOT BETWEEN l.lower998 AND l.upper998 AS outside998
-FROM dispersed d
+       (d.fp).y * d.multiplier AS y, (d.fp).target * d.multiplier AS target, (d.fp).z, (d.fp).phi,
+       (d.fp).phi > 1 AS overdispersed,
+       (d.fp).lower95 * d.multiplier AS lower95, (d.fp).upper95 * d.multiplier AS upper95,
+       (d.fp).lower998 * d.multiplier AS lower998, (d.fp).upper998 * d.multiplier AS upper998,
+       (d.fp).outside95, (d.fp).outside998
+FROM funnel d
 JOIN learning_network_internal.facility fa ON fa.facility_id = d.facility_id
 JOIN learning_network_internal.measure m ON m.measure_id = d.measure_id
-JOIN learning_network_internal.collaborative co ON co.collaborative_id = m.collaborative_id
-CROSS JOIN LATERAL (
-  SELECT sqrt(greatest(d.phi, 1) * d.unit_variance / d.n) AS se,
-         CASE WHEN d.kind = 'proportion' THEN 1 ELSE 'Infinity'::double precision END AS ceiling) s
-CROSS JOIN LATERAL (
-  SELECT greatest(d.p0 - 1.959964 * s.se, 0) AS lower95, least(d.p0 + 1.959964 * s.se, s.ceiling) AS upper95,
-         greatest(d.p0 - 3.090232 * s.se, 0) AS lower998, least(d.p0 + 3.090232 * s.se, s.ceiling) AS upper998) l;
+JOIN learning_network_internal.collaborative co ON co.collaborative_id = m.collaborative_id;
 
 COMMENT ON VIEW @extschema@.facility_comparison IS
   'Funnel plot data (Spiegelhalter 2005): for each proportion or rate measure and each window of the last 13, 26 and 52 weeks, every facility''s pooled value against the network target with 95 % and 99.8 % limits for its size, inflated by the over-dispersion factor phi when it exceeds 1. Facilities appear by pseudonym; there is deliberately no rank.';

@@ -55,7 +55,7 @@ CREATE OR REPLACE AGGREGATE @extschema@.phase_summary(chart text, t double preci
   COMBINEFUNC = @extschema@.phase_combine, PARALLEL = SAFE);
 
 COMMENT ON AGGREGATE @extschema@.phase_summary(text, timestamptz, double precision) IS
-  'Summary of one phase (group the rows by series and phase): spc.phase with centre line, sigma, sigma_z, counts, trial flag and Anhoej runs analysis. Rows with equal t form one subgroup, as peers do in spc.chart.';
+  'Summary of one phase (group the rows by series and phase): spc.phase with centre line, sigma, sigma_z, counts, trial flag and Anhoej runs analysis. chart takes every chart type and option of spc.chart (freeze, cl, multiply; ewma and the CUSUMs: centre, sigma and signals count, no runs analysis), and the summary equals what spc.chart computes for the same rows. Rows with equal t form one subgroup, as peers do in spc.chart.';
 COMMENT ON AGGREGATE @extschema@.phase_summary(text, timestamptz, double precision, double precision) IS
   'Summary of one phase with denominators n (p, np, pp, u, up): see spc.phase_summary(text, timestamptz, double precision).';
 COMMENT ON AGGREGATE @extschema@.phase_summary(text, timestamptz, double precision, double precision, boolean, boolean) IS
@@ -66,6 +66,13 @@ COMMENT ON AGGREGATE @extschema@.phase_summary(text, double precision, double pr
   'Summary of one phase keyed by a number, with denominators n: see spc.phase_summary(text, timestamptz, double precision).';
 COMMENT ON AGGREGATE @extschema@.phase_summary(text, double precision, double precision, double precision, boolean, boolean) IS
   'Summary of one phase keyed by a number, with baseline and exclude flags: see spc.phase_summary(text, timestamptz, double precision).';
+
+
+-- (here, not in types.sql, so that an upgrade gets them too)
+COMMENT ON COLUMN @extschema@.phase.cl IS
+  'Centre line, multiplied by multiply=M (cl=V fixes it). ewma: the target the EWMA starts from; cusum: the target the values are standardised against (the CUSUM points'' own cl is 0); bcusum: the in-control rate p0; racusum: NULL (each case has its own predicted risk).';
+COMMENT ON COLUMN @extschema@.phase.sigma_signals IS
+  'Points outside the control limits; for ewma and the CUSUMs the points whose statistic crossed its limit or decision interval (codes ewma, cusum_upper, cusum_lower).';
 
 
 -- 0.1.0's internal-state support functions, replaced by the ones above (no-ops

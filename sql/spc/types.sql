@@ -57,7 +57,6 @@ COMMENT ON TYPE @extschema@.phase IS
 COMMENT ON COLUMN @extschema@.phase.n_subgroups IS 'Subgroups (distinct time keys) in the phase.';
 COMMENT ON COLUMN @extschema@.phase.n_obs IS 'Subgroups that are not excluded, with or without a value (as qicharts2''s n.obs).';
 COMMENT ON COLUMN @extschema@.phase.n_baseline IS 'Subgroups that estimated the centre line and sigma (baseline, not excluded, valid).';
-COMMENT ON COLUMN @extschema@.phase.cl IS 'Centre line.';
 COMMENT ON COLUMN @extschema@.phase.avg_lcl IS 'Mean lower control limit over the included points.';
 COMMENT ON COLUMN @extschema@.phase.avg_ucl IS 'Mean upper control limit over the included points.';
 COMMENT ON COLUMN @extschema@.phase.sigma IS 'Process sigma per unit: MR-bar/1.128 (i; transformed scale for t), sqrt(p(1-p)) (p, np, pp), sqrt(u) (u, up), sqrt(c) (c), s-bar/c4 (xbar, s), qcc''s sigma (method=qcc, r), sqrt(m(m+1)) (g).';
@@ -69,5 +68,4 @@ COMMENT ON COLUMN @extschema@.phase.longest_run_max IS 'Longest run allowed: rou
 COMMENT ON COLUMN @extschema@.phase.n_crossings IS 'Number of times the useful points cross the centre line.';
 COMMENT ON COLUMN @extschema@.phase.n_crossings_min IS 'Fewest crossings allowed: qbinom(0.05, n_useful - 1, 0.5).';
 COMMENT ON COLUMN @extschema@.phase.runs_signal IS 'True when longest_run > longest_run_max or n_crossings < n_crossings_min (never on mr charts).';
-COMMENT ON COLUMN @extschema@.phase.sigma_signals IS 'Points outside the control limits.';
 

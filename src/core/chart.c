@@ -35,13 +35,32 @@ spc_mean_est(const SpcWork *w, const double *v)
 	double		sum = 0.0;
 	size_t		n = 0;
 
+	double		mean,
+				residual = 0.0;
+
 	for (size_t i = 0; i < w->count; i++)
 		if (w->role[i] == SPC_ROLE_EST)
 		{
 			sum += v[i];
 			n++;
 		}
-	return n > 0 ? sum / (double) n : NAN;
+	if (n == 0)
+		return NAN;
+
+	/*
+	 * A second pass adds the mean residual, as R's mean() does: the rounding
+	 * of the sum otherwise leaves the mean an ulp or two off, and a value equal
+	 * to the true mean (common with rounded data) falls on one side of the
+	 * centre line, starting or breaking a run that the reference tools do not
+	 * see (found by the differential test).
+	 */
+	mean = sum / (double) n;
+	if (!isfinite(mean))
+		return mean;
+	for (size_t i = 0; i < w->count; i++)
+		if (w->role[i] == SPC_ROLE_EST)
+			residual += v[i] - mean;
+	return mean + residual / (double) n;
 }
 
 /*
@@ -132,7 +151,9 @@ spc_mr_mean(SpcWork *w, const double *v, bool screen)
 /*
  * Set a point's centre line and its 3-sigma limits around centre (which is
  * the centre line except on g charts), clipped to [lcl_floor, ucl_ceiling].
- * A sigma that is not a positive number gives no limits.
+ * A sigma that is not a positive number gives no limits, nor does a centre
+ * outside the range (a fixed cl=V below 0 on an r, s or clipped chart):
+ * clipping would put the lower limit above the upper one.
  */
 void
 spc_set_point(SpcWork *w, size_t i, double cl, double centre, double sigma,
@@ -141,7 +162,8 @@ spc_set_point(SpcWork *w, size_t i, double cl, double centre, double sigma,
 	SpcPoint   *pt = &w->pt[i];
 
 	pt->cl = cl;
-	if (!(sigma > 0.0) || !isfinite(sigma) || !isfinite(centre))
+	if (!(sigma > 0.0) || !isfinite(sigma) || !isfinite(centre) ||
+		centre < lcl_floor || centre > ucl_ceiling)
 		return;
 	pt->sigma = sigma;
 	pt->lcl = fmax(centre - 3.0 * sigma, lcl_floor);
@@ -234,6 +256,26 @@ compute_limits(SpcWork *w)
 	}
 }
 
+/* The mean limits as sums of limit/count, which cannot overflow. */
+static void
+mean_limits_scaled(const SpcWork *w, SpcPhase *phase, int n_lcl, int n_ucl)
+{
+	double		lcl = 0.0,
+				ucl = 0.0;
+
+	for (size_t i = 0; i < w->count; i++)
+	{
+		if (w->sg[i].excluded)
+			continue;
+		if (!isnan(w->pt[i].lcl))
+			lcl += w->pt[i].lcl / n_lcl;
+		if (!isnan(w->pt[i].ucl))
+			ucl += w->pt[i].ucl / n_ucl;
+	}
+	phase->avg_lcl = n_lcl ? lcl : NAN;
+	phase->avg_ucl = n_ucl ? ucl : NAN;
+}
+
 static void
 summarise_phase(const SpcWork *w, SpcPhase *phase)
 {
@@ -271,6 +313,9 @@ summarise_phase(const SpcWork *w, SpcPhase *phase)
 	phase->sigma_z = w->sigma_z;
 	phase->avg_lcl = n_lcl ? sum_lcl / n_lcl : NAN;
 	phase->avg_ucl = n_ucl ? sum_ucl / n_ucl : NAN;
+	/* finite limits near the largest double can sum past it: average scaled */
+	if (!isfinite(sum_lcl) || !isfinite(sum_ucl))
+		mean_limits_scaled(w, phase, n_lcl, n_ucl);
 	phase->trial = w->spec->type != SPC_CHART_RUN && n_ucl > 0 &&
 		w->n_est < SPC_TRIAL_SUBGROUPS;
 }
@@ -353,6 +398,24 @@ assign_roles(SpcWork *w, const bool *invalid)
 static void
 finish_cumulative(SpcWork *w, SpcImprovement improvement, SpcPhase *phase, const bool *invalid)
 {
+	/* a line beyond the doubles (cl=V near the largest) is no line */
+	for (size_t i = 0; i < w->count; i++)
+	{
+		SpcPoint   *pt = &w->pt[i];
+
+		if (!isfinite(pt->cl))
+			pt->cl = NAN;
+		if (!isfinite(pt->lcl))
+			pt->lcl = NAN;
+		if (!isfinite(pt->ucl))
+			pt->ucl = NAN;
+		if (!isfinite(pt->sigma))
+			pt->sigma = NAN;
+	}
+	if (!isfinite(w->cl))
+		w->cl = NAN;
+	if (!isfinite(w->sigma))
+		w->sigma = NAN;
 	summarise_phase(w, phase);
 	phase->sigma_signals = 0;
 	phase->trial = phase->trial && (isnan(w->spec->cl) || isnan(w->spec->sigma));

@@ -174,6 +174,10 @@ typedef enum SpcParseStatus
 
 /* A chart type with every option at its default. */
 extern void spc_chart_spec_init(SpcChartSpec *spec, SpcChartType type);
+/* Two specs chart alike (every field equal, NaN equal to NaN). */
+extern bool spc_chart_spec_equal(const SpcChartSpec *a, const SpcChartSpec *b);
+/* A spec that spc_parse_chart could have produced (checks a received one). */
+extern bool spc_chart_spec_valid(const SpcChartSpec *spec);
 extern SpcParseStatus spc_parse_chart(const char *text, SpcChartSpec *spec,
 									  char *bad, size_t badlen);
 extern SpcParseStatus spc_parse_rules(const char *text, SpcChartType chart,

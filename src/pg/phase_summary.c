@@ -51,8 +51,13 @@ typedef struct PhaseState
 	PhaseRow   *rows;
 } PhaseState;
 
-/* Serialised format version, first word of the bytea. */
-#define PHASE_STATE_VERSION 1
+/*
+ * Serialised format version, first word of the bytea.  Version 2 carries the
+ * whole chart spec (options freeze, cl, multiply and those of ewma and the
+ * CUSUMs); version 1 (type, method, screen, clip) is still read.
+ */
+#define PHASE_STATE_VERSION 2
+#define PHASE_STATE_VERSION_1 1
 
 static void
 init_state(PhaseState *state, MemoryContext mcxt, int64 capacity)
@@ -96,7 +101,6 @@ accept_chart(FunctionCallInfo fcinfo, PhaseState *state, bool fresh, MemoryConte
 	if (fresh)
 	{
 		SpcParseChartArg(chart, &state->spec);
-		SpcCheckPhaseSummaryChart(&state->spec);
 		if (PG_NARGS() < 5 && spc_chart_needs_n(state->spec.type))
 			SpcReportMissingN(state->spec.type);
 		state->chart_text = MemoryContextStrdup(mcxt, chart);
@@ -185,13 +189,6 @@ spc_phase_accum_float8(PG_FUNCTION_ARGS)
 	return phase_accum(fcinfo, isnull ? 0.0 : PG_GETARG_FLOAT8(2), isnull);
 }
 
-static bool
-same_spec(const SpcChartSpec *a, const SpcChartSpec *b)
-{
-	return a->type == b->type && a->method == b->method &&
-		a->screen == b->screen && a->clip == b->clip;
-}
-
 static PhaseState *
 copy_state(MemoryContext mcxt, const PhaseState *src)
 {
@@ -222,7 +219,7 @@ spc_phase_combine(PG_FUNCTION_ARGS)
 	}
 	if (a == NULL)
 		PG_RETURN_POINTER(copy_state(aggcontext, b));
-	if (!same_spec(&a->spec, &b->spec))
+	if (!spc_chart_spec_equal(&a->spec, &b->spec))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("argument chart changes within a group of spc.phase_summary"),
@@ -242,6 +239,16 @@ send_state(StringInfo buf, const PhaseState *state)
 	pq_sendint32(buf, (int32) state->spec.method);
 	pq_sendbyte(buf, state->spec.screen);
 	pq_sendbyte(buf, state->spec.clip);
+	pq_sendint32(buf, state->spec.freeze);
+	pq_sendfloat8(buf, state->spec.cl);
+	pq_sendfloat8(buf, state->spec.multiply);
+	pq_sendfloat8(buf, state->spec.sigma);
+	pq_sendfloat8(buf, state->spec.lambda);
+	pq_sendfloat8(buf, state->spec.nsigma);
+	pq_sendfloat8(buf, state->spec.k);
+	pq_sendfloat8(buf, state->spec.h);
+	pq_sendfloat8(buf, state->spec.odds_ratio);
+	pq_sendfloat8(buf, state->spec.p0);
 	pq_sendint64(buf, state->nrows);
 	for (int64 i = 0; i < state->nrows; i++)
 	{
@@ -284,12 +291,19 @@ static PhaseState *
 receive_state(StringInfo buf, MemoryContext mcxt)
 {
 	PhaseState *state;
-	int32		type,
+	int32		version,
+				type,
 				method;
 	int64		nrows;
 	const int64 row_bytes = 3 * sizeof(double) + 1;
+	const int	header_v1 = 4 + 4 + 4 + 1 + 1 + 8;
+	const int	header_v2 = header_v1 + 4 + 9 * 8;
 
-	if (buf->len - buf->cursor < 4 + 4 + 4 + 1 + 1 + 8 || pq_getmsgint(buf, 4) != PHASE_STATE_VERSION)
+	if (buf->len - buf->cursor < header_v1)
+		report_bad_state();
+	version = pq_getmsgint(buf, 4);
+	if ((version != PHASE_STATE_VERSION && version != PHASE_STATE_VERSION_1) ||
+		(version == PHASE_STATE_VERSION && buf->len - buf->cursor < header_v2 - 4))
 		report_bad_state();
 	type = pq_getmsgint(buf, 4);
 	method = pq_getmsgint(buf, 4);
@@ -301,6 +315,22 @@ receive_state(StringInfo buf, MemoryContext mcxt)
 	state->spec.method = (SpcMethod) method;
 	state->spec.screen = pq_getmsgbyte(buf) != 0;
 	state->spec.clip = pq_getmsgbyte(buf) != 0;
+	if (version == PHASE_STATE_VERSION)
+	{
+		state->spec.freeze = pq_getmsgint(buf, 4);
+		state->spec.cl = pq_getmsgfloat8(buf);
+		state->spec.multiply = pq_getmsgfloat8(buf);
+		state->spec.sigma = pq_getmsgfloat8(buf);
+		state->spec.lambda = pq_getmsgfloat8(buf);
+		state->spec.nsigma = pq_getmsgfloat8(buf);
+		state->spec.k = pq_getmsgfloat8(buf);
+		state->spec.h = pq_getmsgfloat8(buf);
+		state->spec.odds_ratio = pq_getmsgfloat8(buf);
+		state->spec.p0 = pq_getmsgfloat8(buf);
+	}
+	/* a spec no chart argument gives would reach the core unchecked */
+	if (!spc_chart_spec_valid(&state->spec))
+		report_bad_state();
 	nrows = pq_getmsgint64(buf);
 	if (nrows < 0 || nrows > (buf->len - buf->cursor) / row_bytes ||
 		nrows * row_bytes != buf->len - buf->cursor)
@@ -396,6 +426,7 @@ final_phase(FunctionCallInfo fcinfo, const PhaseState *state)
 		subgroups = palloc_extended(mul_size(state->nrows, sizeof(SpcSubgroup)),
 									MCXT_ALLOC_HUGE);
 		spc_accum_init(&acc);
+		spc_accum_configure(&acc, &state->spec);
 		for (int64 i = 0; i < state->nrows; i++)
 		{
 			const PhaseRow *row = &rows[i];
@@ -405,6 +436,7 @@ final_phase(FunctionCallInfo fcinfo, const PhaseState *state)
 			{
 				spc_subgroup_finish(&acc, chart, &subgroups[nsub++]);
 				spc_accum_init(&acc);
+				spc_accum_configure(&acc, &state->spec);
 			}
 			spc_accum_row(&acc, chart, row->x, (row->flags & ROW_X_NULL) != 0,
 						  row->n, (row->flags & ROW_N_NULL) != 0,
@@ -454,9 +486,19 @@ typedef struct PhaseStateFlat
 	int32		version;
 	int32		type;
 	int32		method;
+	int32		freeze;
 	uint8		screen;
 	uint8		clip;
-	uint8		unused[6];
+	uint8		unused[2];
+	double		cl;
+	double		multiply;
+	double		sigma;
+	double		lambda;
+	double		nsigma;
+	double		k;
+	double		h;
+	double		odds_ratio;
+	double		p0;
 	int64		nrows;
 	PhaseRow	rows[FLEXIBLE_ARRAY_MEMBER];
 } PhaseStateFlat;
@@ -496,6 +538,16 @@ phase_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_si
 	flat->method = state->spec.method;
 	flat->screen = state->spec.screen;
 	flat->clip = state->spec.clip;
+	flat->freeze = state->spec.freeze;
+	flat->cl = state->spec.cl;
+	flat->multiply = state->spec.multiply;
+	flat->sigma = state->spec.sigma;
+	flat->lambda = state->spec.lambda;
+	flat->nsigma = state->spec.nsigma;
+	flat->k = state->spec.k;
+	flat->h = state->spec.h;
+	flat->odds_ratio = state->spec.odds_ratio;
+	flat->p0 = state->spec.p0;
 	flat->nrows = state->nrows;
 	memcpy(flat->rows, state->rows, state->nrows * sizeof(PhaseRow));
 }
@@ -516,16 +568,40 @@ new_expanded(MemoryContext parent, int64 capacity)
 	return e;
 }
 
+/* The chart spec of a flat state. */
+static void
+flat_spec(const PhaseStateFlat *flat, SpcChartSpec *spec)
+{
+	spc_chart_spec_init(spec, (SpcChartType) flat->type);
+	spec->method = (SpcMethod) flat->method;
+	spec->screen = flat->screen != 0;
+	spec->clip = flat->clip != 0;
+	spec->freeze = flat->freeze;
+	spec->cl = flat->cl;
+	spec->multiply = flat->multiply;
+	spec->sigma = flat->sigma;
+	spec->lambda = flat->lambda;
+	spec->nsigma = flat->nsigma;
+	spec->k = flat->k;
+	spec->h = flat->h;
+	spec->odds_ratio = flat->odds_ratio;
+	spec->p0 = flat->p0;
+}
+
 /* A flat state, checked (it may come from a table or a hand-written value). */
 static PhaseStateFlat *
 flat_of(Datum d)
 {
 	PhaseStateFlat *flat = (PhaseStateFlat *) PG_DETOAST_DATUM(d);
 	Size		size = VARSIZE(flat);
+	SpcChartSpec spec;
 
 	if (size < PHASE_FLAT_HEADER || flat->version != PHASE_STATE_VERSION ||
 		flat->type < 0 || flat->type >= SPC_CHART_COUNT ||
-		(flat->method != SPC_METHOD_QICHARTS2 && flat->method != SPC_METHOD_QCC) ||
+		(flat->method != SPC_METHOD_QICHARTS2 && flat->method != SPC_METHOD_QCC))
+		report_bad_state();
+	flat_spec(flat, &spec);
+	if (!spc_chart_spec_valid(&spec) ||
 		flat->nrows < 0 || (Size) flat->nrows != (size - PHASE_FLAT_HEADER) / sizeof(PhaseRow) ||
 		(size - PHASE_FLAT_HEADER) % sizeof(PhaseRow) != 0)
 		report_bad_state();
@@ -561,10 +637,7 @@ state_to_read(Datum d, PhaseState *view)
 		return &e->state;
 	flat = flat_of(d);
 	memset(view, 0, sizeof(PhaseState));
-	spc_chart_spec_init(&view->spec, (SpcChartType) flat->type);
-	view->spec.method = (SpcMethod) flat->method;
-	view->spec.screen = flat->screen != 0;
-	view->spec.clip = flat->clip != 0;
+	flat_spec(flat, &view->spec);
 	view->nrows = view->capacity = flat->nrows;
 	view->rows = flat->rows;
 	return view;
@@ -655,7 +728,7 @@ spc_phase_state_combine(PG_FUNCTION_ARGS)
 	a = state_to_update(fcinfo, aggcontext, &fresh);
 	if (fresh)
 		a->state.spec = b->spec;
-	else if (!same_spec(&a->state.spec, &b->spec))
+	else if (!spc_chart_spec_equal(&a->state.spec, &b->spec))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("argument chart changes within a group of spc.phase_summary"),

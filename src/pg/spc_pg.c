@@ -133,29 +133,6 @@ SpcReportMissingN(SpcChartType chart)
 					 "e.g. spc.chart('p', passed, audited).")));
 }
 
-/*
- * spc.phase_summary summarises Shewhart and run charts from the baseline and
- * exclude flags; its partial states carry only the options it serialises.
- */
-void
-SpcCheckPhaseSummaryChart(const SpcChartSpec *spec)
-{
-	const char *option = spec->freeze > 0 ? "freeze" : !isnan(spec->cl) ? "cl" :
-		spec->multiply != 1.0 ? "multiply" : NULL;
-
-	if (spc_chart_is_cumulative(spec->type))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("spc.phase_summary does not summarise chart type \"%s\"",
-						spc_chart_name(spec->type)),
-				 errhint("Read the points of spc.chart instead.")));
-	if (option)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("spc.phase_summary does not take the chart option %s", option),
-				 errhint("Use the baseline argument for a frozen baseline.")));
-}
-
 /* Copy s into mcxt, or NULL. */
 static char *
 copy_text(MemoryContext mcxt, const char *s)

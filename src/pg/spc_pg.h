@@ -33,7 +33,6 @@ extern void SpcParseRulesArg(const char *text, SpcChartType chart, SpcRules *rul
 extern SpcImprovement SpcParseImprovementArg(const char *text);
 extern void SpcReportNullArgument(const char *argname);
 extern void SpcReportMissingN(SpcChartType chart);
-extern void SpcCheckPhaseSummaryChart(const SpcChartSpec *spec);
 
 /*
  * Re-parse chart, rules and improvement only when their text differs from the

@@ -5,7 +5,7 @@ BEGIN;
 CREATE EXTENSION pgtap;
 CREATE EXTENSION spc;
 
-SELECT plan(35);
+SELECT plan(42);
 
 SELECT has_extension('spc');
 SELECT has_schema('spc');
@@ -32,6 +32,22 @@ SELECT is(
 SELECT is(
   (SELECT pronargdefaults FROM pg_proc WHERE oid = 'spc.chart(text, float8, float8, boolean, boolean, text, text)'::regprocedure),
   5::smallint, 'spc.chart: n, baseline, exclude, rules and improvement have defaults');
+
+-- spc.funnel: a window function over units, IMMUTABLE, not STRICT (a NULL x or n is a unit without data).
+SELECT has_type('spc', 'funnel_point', 'type spc.funnel_point');
+SELECT columns_are('spc', 'funnel_point',
+  ARRAY['y', 'target', 'sigma', 'z', 'z_adjusted', 'lower95', 'upper95', 'lower998', 'upper998', 'outside95',
+        'outside998', 'phi', 'tau2', 'adjusted', 'units'], 'spc.funnel_point fields');
+SELECT is_window('spc', 'funnel', ARRAY['text', 'double precision', 'double precision', 'boolean']);
+SELECT isnt_strict('spc', 'funnel', ARRAY['text', 'double precision', 'double precision', 'boolean']);
+SELECT function_returns('spc', 'funnel', ARRAY['text', 'double precision', 'double precision', 'boolean'],
+  'spc.funnel_point');
+SELECT is(
+  (SELECT proargnames FROM pg_proc WHERE oid = 'spc.funnel(text, float8, float8, boolean)'::regprocedure),
+  ARRAY['chart', 'x', 'n', 'overdispersion'], 'spc.funnel argument names');
+SELECT is(
+  (SELECT pronargdefaults FROM pg_proc WHERE oid = 'spc.funnel(text, float8, float8, boolean)'::regprocedure),
+  1::smallint, 'spc.funnel: overdispersion has a default');
 
 -- spc.assurance: a plain IMMUTABLE STRICT function.
 SELECT has_function('spc', 'assurance', ARRAY['double precision', 'double precision', 'double precision', 'text']);

@@ -138,8 +138,6 @@ SELECT spc.chart('bcusum(or=1)', 1) OVER ();
 SELECT spc.chart('bcusum(cl=0.1)', 1) OVER ();
 SELECT spc.chart('np(cl=3)', 1, 10) OVER ();
 SELECT spc.chart('i(lambda=0.2)', 1) OVER ();
-SELECT spc.phase_summary('ewma', t, x) FROM (VALUES (1, 1.0)) v(t, x);
-SELECT spc.phase_summary('i(freeze=5)', t, x) FROM (VALUES (1, 1.0)) v(t, x);
 
 -- 10. spc.rule_description knows the new codes.
 SELECT code, spc.rule_description(code)

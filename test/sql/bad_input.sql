@@ -82,8 +82,9 @@ FROM (SELECT chart, spc.chart(chart, CASE WHEN i < 0 THEN 1.0 END, CASE WHEN i <
            unnest(ARRAY['run','i','mr','xbar','s','r','p','np','c','u','pp','up','g','t']) chart) s
 GROUP BY chart ORDER BY chart;
 -- All equal: empirical sigma is 0, so no limits and no signal.  Charts with
--- model-based limits (p, np, c, u, g) keep them, and 30 identical points all
--- within 1 sigma are ihi5's pattern: far less variation than the model expects.
+-- model-based limits (p, np, c, u, g) keep them; 30 identical points all within
+-- 1 sigma would be ihi5's pattern (far less variation than the model expects),
+-- which the default rules (limits and anhoej) do not test.
 SELECT chart, min((c).y) AS y, min((c).cl) AS cl, round(min((c).ucl)::numeric, 4) AS ucl,
        string_agg(DISTINCT array_to_string((c).signals, ','), ';') AS codes
 FROM (SELECT chart, spc.chart(chart, 4, 8) OVER (PARTITION BY chart ORDER BY i) AS c

@@ -50,7 +50,7 @@ FROM (SELECT m.case_id, m.chart, m.tol, d.i, d.obs,
       FROM conf_input d JOIN conf_case_chart m USING (case_id)) s
 WHERE obs = 1;
 
--- Every point: y, centre line, limits, sigma signal (as ihi1), and the
+-- Every point: y, centre line, limits, sigma signal (as limits, the default's), and the
 -- qicharts2 2-sigma lines from cl +/- 2 sigma (zones of g charts from the
 -- mean, ucl - 3 sigma; none on mr and t charts, whose limits are asymmetric).
 CREATE TEMP TABLE conf_check AS
@@ -59,7 +59,7 @@ SELECT e.case_id, e.i,
        pg_temp.close(r.cl, e.cl, r.tol) AS cl_ok,
        pg_temp.close(r.lcl, e.lcl, r.tol) AND pg_temp.close(r.ucl, e.ucl, r.tol) AS limits_ok,
        ((r.y > r.ucl OR r.y < r.lcl) IS TRUE) = (e.sigma_signal = 1)
-         AND ('ihi1' = ANY (r.signals)) = (e.sigma_signal = 1) AS signal_ok,
+         AND ('limits' = ANY (r.signals)) = (e.sigma_signal = 1) AS signal_ok,
        CASE WHEN e.lcl_95 IS NULL OR r.sigma IS NULL THEN NULL
             ELSE pg_temp.close(greatest(z.centre - 2 * r.sigma, z.lo), e.lcl_95, r.tol)
              AND pg_temp.close(least(z.centre + 2 * r.sigma, z.hi), e.ucl_95, r.tol)

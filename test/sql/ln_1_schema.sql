@@ -47,11 +47,28 @@ SELECT q, regexp_replace(pg_temp.error_of(q), '\d{4}-\d{2}-\d{2}', 'YYYY-MM-DD',
   ($$INSERT INTO learning_network.measure (collaborative_id, code, name, numerator_definition, denominator_definition, kind, chart, rules, improvement, unit) VALUES (2, 'MAMMO_X', 'x', 'x', 'y', 'proportion', 'p', 'ihi(shift=1)', 'up', '%')$$),
   ($$INSERT INTO learning_network.measure (collaborative_id, code, name, numerator_definition, kind, chart, improvement, unit) VALUES (2, 'MAMMO_X', 'x', 'x', 'proportion', 'p', 'up', '%')$$),
   ($$INSERT INTO learning_network.measure (collaborative_id, code, name, numerator_definition, kind, chart, improvement, unit) VALUES (2, 'MAMMO_X', 'x', 'x', 'count', 'p', 'up', 'exams')$$),
+  -- the cumulative charts must fit what a measure stores (weekly totals)
+  ($$INSERT INTO learning_network.measure (collaborative_id, code, name, numerator_definition, denominator_definition, kind, chart, improvement, unit) VALUES (2, 'MAMMO_X', 'x', 'x', 'y', 'proportion', 'ewma', 'up', '%')$$),
+  ($$INSERT INTO learning_network.measure (collaborative_id, code, name, numerator_definition, denominator_definition, kind, chart, improvement, unit) VALUES (2, 'MAMMO_X', 'x', 'x', 'y', 'rate', 'CUSUM(k=1)', 'down', 'per 1,000')$$),
+  ($$INSERT INTO learning_network.measure (collaborative_id, code, name, numerator_definition, denominator_definition, kind, chart, improvement, unit) VALUES (2, 'MAMMO_X', 'x', 'x', 'y', 'proportion', 'racusum(or=3)', 'down', '%')$$),
+  ($$INSERT INTO learning_network.measure (collaborative_id, code, name, numerator_definition, denominator_definition, kind, chart, improvement, unit) VALUES (2, 'MAMMO_X', 'x', 'x', 'y', 'rate', 'bcusum', 'down', 'per 1,000')$$),
+  ($$INSERT INTO learning_network.measure (collaborative_id, code, name, numerator_definition, kind, chart, improvement, unit) VALUES (2, 'MAMMO_X', 'x', 'x', 'count', ' bcusum (p0=0.1)', 'down', 'falls')$$),
+  ($$UPDATE learning_network.measure SET chart = 'ewma(lambda=0.1)' WHERE measure_id = 1$$),
   ($$INSERT INTO learning_network.phase (facility_id, project_id, starts_on, label) VALUES (1, 1, '2025-03-04', 'After')$$),
   ($$INSERT INTO learning_network.phase (facility_id, project_id, measure_id, starts_on, label) VALUES (1, 1, 12, '2025-03-02', 'After')$$),
   ($$INSERT INTO learning_network.annotation (facility_id, project_id, week_start, text) VALUES (1, 1, '2025-03-02', '')$$),
   ($$INSERT INTO learning_network.goal (facility_id, project_id, measure_id, target) VALUES (1, 1, 13, 0.8)$$)
 ) t(q);
+
+-- The cumulative charts that fit a measure's kind are accepted: bcusum for a
+-- proportion (events out of cases), ewma and cusum for counts and values.
+SAVEPOINT cumulative_fit;
+INSERT INTO learning_network.measure (collaborative_id, code, name, numerator_definition, denominator_definition, kind, chart, improvement, unit)
+VALUES (2, 'FIT_B', 'x', 'x', 'y', 'proportion', 'bcusum(or=3,h=4)', 'down', '%'),
+       (2, 'FIT_E', 'x', 'x', NULL, 'individual', 'ewma(lambda=0.1)', 'down', 'minutes'),
+       (2, 'FIT_C', 'x', 'x', NULL, 'count', 'cusum(k=1)', 'down', 'falls');
+SELECT code, kind, chart FROM learning_network.measure WHERE code LIKE 'FIT%' ORDER BY code;
+ROLLBACK TO SAVEPOINT cumulative_fit;
 
 -- Corrections are stamped and versioned; the history keeps every state.
 UPDATE learning_network.observation SET numerator = 31, note = 're-audited' WHERE project_id = 1 AND week_start = '2025-03-02';

@@ -78,6 +78,75 @@ FROM learning_network.facility_comparison
 WHERE measure_code IN ('MAMMO_POS_PASS', 'LCS_ELIG_RATE')
 GROUP BY 1, 2 ORDER BY 1, 2;
 
+-- The funnel view is built on spc.funnel since 0.2.0: its rows are those of its former
+-- definition (0.1.0's, with 0.2.0's bounds; written out here) to rounding, the normal
+-- quantiles being 1.959964 and 3.090232 there and exact here.
+WITH anchor AS (
+  SELECT o.measure_id, max(o.week_start) FILTER (WHERE b.ok) AS last_week
+  FROM learning_network_internal.observation o
+  CROSS JOIN LATERAL (
+    SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value)
+           AND o.week_start <= learning_network.week_start(current_date) AS ok) b
+  GROUP BY o.measure_id
+), per_facility AS (
+  SELECT o.measure_id, w.window_weeks, o.facility_id, a.last_week,
+         sum(o.numerator) FILTER (WHERE b.ok)::double precision AS x, sum(o.denominator) FILTER (WHERE b.ok) AS n
+  FROM learning_network_internal.observation o
+  CROSS JOIN LATERAL (
+    SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value) AS ok) b
+  JOIN anchor a ON a.measure_id = o.measure_id
+  CROSS JOIN (VALUES (13), (26), (52)) w(window_weeks)
+  WHERE NOT o.excluded AND o.week_start > a.last_week - 7 * w.window_weeks
+  GROUP BY o.measure_id, w.window_weeks, o.facility_id, a.last_week
+  HAVING bool_or(b.ok)
+), scored AS (
+  SELECT f.*, m.kind, m.multiplier,
+         sum(f.x) OVER t / sum(f.n) OVER t AS p0, count(*) OVER t AS facilities
+  FROM per_facility f
+  JOIN learning_network_internal.measure m ON m.measure_id = f.measure_id AND m.kind IN ('proportion', 'rate')
+  WINDOW t AS (PARTITION BY f.measure_id, f.window_weeks)
+), z AS (
+  SELECT s.*, v.unit_variance,
+         CASE WHEN v.unit_variance > 0 THEN (s.x / s.n - s.p0) / sqrt(v.unit_variance / s.n) END AS z
+  FROM scored s
+  CROSS JOIN LATERAL (SELECT CASE WHEN s.kind = 'proportion' THEN s.p0 * (1 - s.p0) ELSE s.p0 END AS unit_variance) v
+), dispersed AS (
+  SELECT z.*, avg(z.z * z.z) OVER (PARTITION BY z.measure_id, z.window_weeks) AS phi FROM z
+), v010 AS (
+  SELECT d.measure_id, d.window_weeks, fa.pseudonym AS facility_code, d.facilities::integer AS facilities,
+         d.x::bigint AS numerator, d.n AS denominator,
+         d.x / d.n * d.multiplier AS y, d.p0 * d.multiplier AS target, d.z, d.phi, d.phi > 1 AS overdispersed,
+         l.lower95 * d.multiplier AS lower95, l.upper95 * d.multiplier AS upper95,
+         l.lower998 * d.multiplier AS lower998, l.upper998 * d.multiplier AS upper998,
+         d.x / d.n NOT BETWEEN l.lower95 AND l.upper95 AS outside95,
+         d.x / d.n NOT BETWEEN l.lower998 AND l.upper998 AS outside998
+  FROM dispersed d
+  JOIN learning_network_internal.facility fa ON fa.facility_id = d.facility_id
+  CROSS JOIN LATERAL (
+    SELECT sqrt(greatest(d.phi, 1) * d.unit_variance / d.n) AS se,
+           CASE WHEN d.kind = 'proportion' THEN 1 ELSE 'Infinity'::double precision END AS ceiling) s
+  CROSS JOIN LATERAL (
+    SELECT greatest(d.p0 - 1.959964 * s.se, 0) AS lower95, least(d.p0 + 1.959964 * s.se, s.ceiling) AS upper95,
+           greatest(d.p0 - 3.090232 * s.se, 0) AS lower998, least(d.p0 + 3.090232 * s.se, s.ceiling) AS upper998) l
+), paired AS (
+  SELECT o.*, n.y AS n_y, n.target AS n_target, n.z AS n_z, n.phi AS n_phi, n.overdispersed AS n_overdispersed,
+         n.lower95 AS n_lower95, n.upper95 AS n_upper95, n.lower998 AS n_lower998, n.upper998 AS n_upper998,
+         n.outside95 AS n_outside95, n.outside998 AS n_outside998, n.facilities AS n_facilities,
+         n.numerator AS n_numerator, n.denominator AS n_denominator
+  FROM v010 o
+  FULL JOIN learning_network.facility_comparison n USING (measure_id, window_weeks, facility_code)
+)
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE n_y IS NULL OR y IS NULL) AS unpaired,
+       count(*) FILTER (WHERE (facilities, numerator, denominator, overdispersed, outside95, outside998)
+                              IS DISTINCT FROM (n_facilities, n_numerator, n_denominator, n_overdispersed,
+                                                n_outside95, n_outside998)) AS differing_exact_columns,
+       max(greatest(abs(y - n_y), abs(target - n_target), abs(z - n_z), abs(phi - n_phi)))
+         < 1e-9 AS same_values,
+       max(greatest(abs(lower95 - n_lower95), abs(upper95 - n_upper95), abs(lower998 - n_lower998),
+                    abs(upper998 - n_upper998)) / greatest(abs(target), 1e-12)) < 1e-7 AS same_limits_to_rounding
+FROM paired;
+
 -- Completeness.
 SELECT measure_code, count(*) AS series, sum(weeks_missing) AS weeks_missing,
        min(completeness_pct) AS min_pct, sum(corrections) AS corrections, sum(deletions) AS deletions

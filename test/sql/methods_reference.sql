@@ -52,7 +52,7 @@ FROM (SELECT spc.phase_summary('xbar(method=qcc)', i, x, NULL, baseline = 1, fal
       WHERE case_id = 'pub01_pistonrings_xbar_qcc') q;
 SELECT i FROM (SELECT DISTINCT i, spc.chart('xbar(method=qcc)', x, baseline => baseline = 1) OVER (ORDER BY i) AS c
                FROM ref WHERE case_id = 'pub01_pistonrings_xbar_qcc') q
-WHERE 'ihi1' = ANY ((c).signals) ORDER BY i;
+WHERE 'limits' = ANY ((c).signals) ORDER BY i;
 SELECT kind, round((c).cl::numeric, 6) AS cl, round((c).ucl::numeric, 6) AS ucl
 FROM (SELECT DISTINCT ON (kind) kind, spc.chart(kind, x, baseline => baseline = 1) OVER (PARTITION BY kind ORDER BY i) AS c
       FROM ref, unnest(ARRAY['r', 's(method=qcc)']) kind WHERE case_id = 'pub01_pistonrings_xbar_qcc') q ORDER BY kind;
@@ -60,7 +60,7 @@ FROM (SELECT DISTINCT ON (kind) kind, spc.chart(kind, x, baseline => baseline = 
 -- qcc orangejuice (trial) p: CL 0.231333, limits 0.052428 / 0.410239, points
 -- 15 and 23 out; np: 11.5667, 2.6214 / 20.5120.
 SELECT round((c).cl::numeric, 6) AS cl, round((c).lcl::numeric, 6) AS lcl, round((c).ucl::numeric, 6) AS ucl,
-       array_agg(i) FILTER (WHERE 'ihi1' = ANY ((c).signals)) OVER () AS out_of_control
+       array_agg(i) FILTER (WHERE 'limits' = ANY ((c).signals)) OVER () AS out_of_control
 FROM (SELECT i, spc.chart('p', x, n) OVER (ORDER BY i) AS c
       FROM ref WHERE case_id = 'pub10_orangejuice_p_qcc') q
 ORDER BY i LIMIT 1;
@@ -70,7 +70,7 @@ FROM (SELECT spc.chart('np', x, n) OVER (ORDER BY i) AS c FROM ref WHERE case_id
 -- qcc circuit (trial) c: CL 19.84615, limits 6.48145 / 33.21086, points 6 and
 -- 20 out.  pcmanufact u: 1.93, 0.06613 / 3.79387.
 SELECT round((c).cl::numeric, 5) AS cl, round((c).lcl::numeric, 5) AS lcl, round((c).ucl::numeric, 5) AS ucl,
-       array_agg(i) FILTER (WHERE 'ihi1' = ANY ((c).signals)) OVER () AS out_of_control
+       array_agg(i) FILTER (WHERE 'limits' = ANY ((c).signals)) OVER () AS out_of_control
 FROM (SELECT i, spc.chart('c', x) OVER (ORDER BY i) AS c FROM ref WHERE case_id = 'pub13_circuit_c_qcc') q LIMIT 1;
 SELECT DISTINCT round((c).cl::numeric, 2) AS cl, round((c).lcl::numeric, 5) AS lcl, round((c).ucl::numeric, 5) AS ucl
 FROM (SELECT spc.chart('u', x, n) OVER (ORDER BY i) AS c FROM ref WHERE case_id = 'pub15_pcmanufact_u_qcc') q;

@@ -74,6 +74,70 @@ test_c4_exact(void)
 	CHECK(isnan(spc_c5(1)) && isnan(spc_c5(INFINITY)), "c5 undefined below 2");
 }
 
+/*
+ * spc_chart_spec_valid accepts exactly what the parser can produce: it guards
+ * spc.phase_summary states read from text or binary.
+ */
+static void
+test_spec_valid(void)
+{
+	static const char *const good[] = {
+		"run", "i", "xmr(screen=false,clip=true,freeze=5,cl=3,multiply=100)", "mr", "xbar(method=qcc)",
+		"s(method=qicharts2)", "r", "p(cl=0.2)", "np", "c", "u", "pp", "up(screen=false)", "g(method=qcc)",
+		"t", "ewma(lambda=1,nsigma=100,sigma=2)", "cusum(k=0,h=1e6,sigma=1)", "bcusum(p0=0.5,or=0.1,h=2)",
+		"racusum(or=1e6,h=4)"
+	};
+	SpcChartSpec spec,
+				other;
+	char		bad[SPC_PARSE_ERR_LEN];
+	bool		all = true;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+	{
+		CHECK(spc_parse_chart(good[i], &spec, bad, sizeof(bad)) == SPC_PARSE_OK, "parses");
+		all = all && spc_chart_spec_valid(&spec) && spc_chart_spec_equal(&spec, &spec);
+	}
+	CHECK(all, "every parsed chart argument is a valid spec, equal to itself");
+
+	spc_parse_chart("i", &spec, bad, sizeof(bad));
+	other = spec;
+	other.lambda = 0.5;
+	CHECK(!spc_chart_spec_valid(&other), "lambda on an i chart is not a parser's spec");
+	CHECK(!spc_chart_spec_equal(&spec, &other), "specs differing in an option differ");
+	other = spec;
+	other.freeze = -1;
+	CHECK(!spc_chart_spec_valid(&other), "negative freeze refused");
+	other = spec;
+	other.multiply = 0.0;
+	CHECK(!spc_chart_spec_valid(&other), "multiply 0 refused");
+	other = spec;
+	other.cl = INFINITY;
+	CHECK(!spc_chart_spec_valid(&other), "infinite cl refused");
+	other = spec;
+	other.type = SPC_CHART_COUNT;
+	CHECK(!spc_chart_spec_valid(&other), "type out of range refused");
+	other = spec;
+	other.method = SPC_METHOD_QCC;
+	CHECK(!spc_chart_spec_valid(&other), "method on an i chart refused");
+	spc_parse_chart("r", &spec, bad, sizeof(bad));
+	spec.method = SPC_METHOD_QICHARTS2;
+	CHECK(!spc_chart_spec_valid(&spec), "r has no qicharts2 method");
+	spc_parse_chart("ewma", &spec, bad, sizeof(bad));
+	spec.lambda = 0.0;
+	CHECK(!spc_chart_spec_valid(&spec), "ewma lambda 0 refused");
+	spc_parse_chart("bcusum", &spec, bad, sizeof(bad));
+	spec.odds_ratio = 1.0;
+	CHECK(!spc_chart_spec_valid(&spec), "odds ratio 1 refused");
+	spc_parse_chart("bcusum", &spec, bad, sizeof(bad));
+	spec.cl = 0.1;
+	CHECK(!spc_chart_spec_valid(&spec), "cl on bcusum refused");
+	spc_parse_chart("cusum(sigma=2)", &spec, bad, sizeof(bad));
+	spc_parse_chart("cusum", &other, bad, sizeof(bad));
+	CHECK(!spc_chart_spec_equal(&spec, &other), "a known sigma differs from an estimated one (NaN)");
+	spc_parse_chart("cusum", &spec, bad, sizeof(bad));
+	CHECK(spc_chart_spec_equal(&spec, &other), "two estimated sigmas (NaN) are equal");
+}
+
 static void
 test_new_options(void)
 {
@@ -183,6 +247,11 @@ test_ratios_and_options(void)
 	memcpy(plain, pts, sizeof(plain));
 	compute("i(cl=10)", NULL, x, NULL, NULL, 10, SPC_IMPROVEMENT_NONE, NULL);
 	CHECK(pts[0].cl == 10 && close_to(pts[0].sigma, plain[0].sigma, 1e-15), "cl fixes the centre, sigma estimated");
+	/* a fixed centre below the clipping floor: no limits, never lcl above ucl */
+	compute("i(clip=true,cl=-50)", NULL, x, NULL, NULL, 10, SPC_IMPROVEMENT_NONE, NULL);
+	CHECK(pts[0].cl == -50 && isnan(pts[0].lcl) && isnan(pts[0].ucl), "cl below the floor gives no limits");
+	compute("i(clip=true,cl=1)", NULL, x, NULL, NULL, 10, SPC_IMPROVEMENT_NONE, NULL);
+	CHECK(pts[0].lcl == 0 && pts[0].ucl > 1, "cl above the floor keeps its clipped limits");
 	/* multiply: every displayed value, signals unchanged */
 	compute("c(multiply=100)", "ihi", x, NULL, NULL, 10, SPC_IMPROVEMENT_NONE, &phase);
 	memcpy(plain, pts, sizeof(plain));
@@ -282,6 +351,7 @@ test_analyst(void)
 {
 	test_c4_exact();
 	test_new_options();
+	test_spec_valid();
 	test_ratios_and_options();
 	test_undirected_signals();
 	test_cumulative();

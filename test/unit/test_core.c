@@ -169,9 +169,12 @@ test_parsers(void)
 		  "unknown preset");
 	CHECK(spc_parse_rules("", SPC_CHART_I, &rules, bad, sizeof(bad)) == SPC_PARSE_UNKNOWN_NAME, "empty rules");
 	spc_default_rules(SPC_CHART_RUN, &rules);
-	CHECK(rules.enabled[SPC_PRESET_ANHOEJ] && !rules.enabled[SPC_PRESET_IHI], "run charts default to anhoej");
+	CHECK(rules.enabled[SPC_PRESET_ANHOEJ] && !rules.enabled[SPC_PRESET_IHI] && !rules.enabled[SPC_PRESET_LIMITS],
+		  "run charts default to anhoej");
 	spc_default_rules(SPC_CHART_P, &rules);
-	CHECK(rules.enabled[SPC_PRESET_IHI] && !rules.enabled[SPC_PRESET_ANHOEJ], "others default to ihi");
+	CHECK(rules.enabled[SPC_PRESET_LIMITS] && rules.enabled[SPC_PRESET_ANHOEJ] && !rules.enabled[SPC_PRESET_IHI] &&
+		  !rules.enabled[SPC_PRESET_WE] && !rules.enabled[SPC_PRESET_NELSON] && !rules.enabled[SPC_PRESET_NHS],
+		  "control charts default to limits and anhoej (0.2.0; ihi before)");
 
 	CHECK(spc_parse_improvement("Down", &imp) == SPC_PARSE_OK && imp == SPC_IMPROVEMENT_DOWN, "down");
 	CHECK(spc_parse_improvement("sideways", &imp) != SPC_PARSE_OK, "bad improvement");
@@ -260,8 +263,8 @@ test_i_chart(void)
 	CLOSE(pt[0].cl, 1.9444, 1e-4, "I mean");
 	CLOSE(pt[0].ucl, 4.6040, 1e-4, "screened UPL");
 	CLOSE(pt[0].lcl, -0.7151, 1e-4, "screened LPL");
-	CHECK(pt[4].codes == SPC_BIT(SPC_CODE_IHI1) && pt[4].variation == SPC_VARIATION_IMPROVEMENT,
-		  "point 5 is an ihi1 improvement signal");
+	CHECK(pt[4].codes == SPC_BIT(SPC_CODE_LIMITS) && pt[4].variation == SPC_VARIATION_IMPROVEMENT,
+		  "point 5 is a limits improvement signal");
 	CHECK(pt[3].codes == 0 && pt[3].variation == SPC_VARIATION_COMMON_CAUSE, "point 4 common cause");
 	s.chart = "i(screen=false)";
 	unit_compute(&s, SPC_IMPROVEMENT_UP, pt, &ph);
@@ -282,7 +285,7 @@ test_exclude_versus_null(void)
 
 	unit_compute(&s, SPC_IMPROVEMENT_UP, pt, &ph);
 	CLOSE(pt[0].ucl, 14.990, 1e-4, "excluded point bridged: UCL");
-	CHECK(pt[3].y == 30 && (pt[3].codes & SPC_BIT(SPC_CODE_IHI1)), "excluded point still tested");
+	CHECK(pt[3].y == 30 && (pt[3].codes & SPC_BIT(SPC_CODE_LIMITS)), "excluded point still tested");
 	CHECK(ph.n_obs == 9 && ph.n_baseline == 9, "excluded point not counted");
 	x[3] = NAN;
 	s.exclude = NULL;
@@ -313,7 +316,7 @@ test_frozen_baseline(void)
 	unit_compute(&first, SPC_IMPROVEMENT_UP, ref, NULL);
 	CLOSE(pt[29].ucl, ref[0].ucl, 0, "frozen UCL equals the baseline-only UCL");
 	CHECK(ph.n_baseline == 20 && !ph.trial, "20 baseline subgroups, not trial");
-	CHECK((pt[25].codes & SPC_BIT(SPC_CODE_IHI1)) != 0, "post-baseline point signals");
+	CHECK((pt[25].codes & SPC_BIT(SPC_CODE_LIMITS)) != 0, "post-baseline point signals");
 	CHECK(ph.sigma_signals == 10, "ten points above the frozen limit (%d)", ph.sigma_signals);
 }
 
@@ -450,6 +453,7 @@ main(void)
 	test_large_partition();
 	test_rules();
 	test_analyst();
+	test_funnel();
 	test_svg();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed != 0;

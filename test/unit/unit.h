@@ -54,6 +54,7 @@ extern void unit_compute(const Series *s, SpcImprovement improvement,
 
 extern void test_rules(void);
 extern void test_analyst(void);
+extern void test_funnel(void);
 extern void test_svg(void);
 
 #endif

@@ -60,3 +60,22 @@ COMMENT ON FUNCTION @extschema@.chart_svg_state_in(cstring) IS 'Input of spc.cha
 COMMENT ON FUNCTION @extschema@.chart_svg_state_out(@extschema@.chart_svg_state) IS 'Output of spc.chart_svg_state: hex digits of the binary form.';
 COMMENT ON FUNCTION @extschema@.chart_svg_state_recv(internal) IS 'Binary input of spc.chart_svg_state (checked).';
 COMMENT ON FUNCTION @extschema@.chart_svg_state_send(@extschema@.chart_svg_state) IS 'Binary output of spc.chart_svg_state: version, goal, title, points, texts, floats in network byte order.';
+
+-- spc.funnel's result type (sql/spc/funnel_types.sql at install)
+CREATE TYPE @extschema@.funnel_point AS (
+  y double precision,
+  target double precision,
+  sigma double precision,
+  z double precision,
+  z_adjusted double precision,
+  lower95 double precision,
+  upper95 double precision,
+  lower998 double precision,
+  upper998 double precision,
+  outside95 boolean,
+  outside998 boolean,
+  phi double precision,
+  tau2 double precision,
+  adjusted boolean,
+  units integer
+);
