@@ -12,7 +12,8 @@ CORE_OBJS = src/core/spec.o src/core/constants.o src/core/subgroup.o \
 	src/core/chart.o src/core/individuals.o src/core/attribute.o \
 	src/core/xbar.o src/core/rare_events.o src/core/rules.o src/core/runs.o \
 	src/core/assurance.o src/core/svg.o
-OBJS = $(CORE_OBJS) src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o
+OBJS = $(CORE_OBJS) src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o \
+	src/pg/drop_guard.o
 PGFILEDESC = "spc - statistical process control"
 
 # Control files live in control/, scripts in sql/; all install to

@@ -19,8 +19,17 @@ BEGIN
   END IF;
   -- its privileges come from the member group; the HUB and BI groups may
   -- SET ROLE to it (impersonation) without inheriting anything from it
-  EXECUTE format('GRANT learning_network_member TO %I', role);
-  EXECUTE format('GRANT %I TO learning_network_hub, learning_network_bi', role);
+  PERFORM learning_network_internal.grant_role('learning_network_member', role, inherit => true, set_role => false);
+  PERFORM learning_network_internal.grant_role(role, 'learning_network_hub', inherit => false, set_role => true);
+  PERFORM learning_network_internal.grant_role(role, 'learning_network_bi', inherit => false, set_role => true);
+  -- a role that already existed is adopted only if it is what we would make
+  IF EXISTS (SELECT FROM learning_network_internal.access_role_problems() p WHERE p.role_name = role) THEN
+    RAISE EXCEPTION 'role % exists with more power than a facility role may have', role
+      USING ERRCODE = 'insufficient_privilege',
+            DETAIL = (SELECT string_agg(p.problem, '; ') FROM learning_network_internal.access_role_problems() p
+                      WHERE p.role_name = role),
+            HINT = 'A superuser should drop or fix the role (ALTER ROLE ... NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE), then try again.';
+  END IF;
   UPDATE @extschema@.facility f SET role_name = role WHERE f.facility_id = create_facility_role.facility_id;
   RETURN role;
 END $$;

@@ -1,6 +1,79 @@
 -- Group roles of the access model (README, "Access model").  Roles belong to
 -- the cluster, not to the extension: DROP EXTENSION leaves them behind, and a
 -- second database or a re-install finds them already there.  None can log in.
+--
+-- A role found already there is adopted only if it is what this script would
+-- have made: someone with CREATEROLE could otherwise pre-create
+-- learning_network_owner as their own login and own every table.  The same
+-- checks run in security_audit, for roles changed after the install.
+
+-- The roles of the model as they stand: the five groups, and the facility
+-- roles (members of learning_network_member, or named like one).  One row per
+-- problem; none on a sound cluster.
+CREATE OR REPLACE FUNCTION learning_network_internal.access_role_problems()
+RETURNS TABLE (role_name name, problem text)
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  WITH groups AS (
+    SELECT r.oid, r.rolname, true AS is_group FROM pg_catalog.pg_roles r
+    WHERE r.rolname IN ('learning_network_owner', 'learning_network_staff', 'learning_network_member',
+                        'learning_network_hub', 'learning_network_bi')
+  ), model AS (
+    SELECT * FROM groups
+    UNION
+    SELECT r.oid, r.rolname, false FROM pg_catalog.pg_roles r
+    WHERE r.rolname LIKE 'learning\_network\_facility\_%'
+       OR r.oid IN (SELECT m.member FROM pg_catalog.pg_auth_members m JOIN groups g ON g.oid = m.roleid
+                    WHERE g.rolname = 'learning_network_member')
+  ), attributes AS (
+    SELECT m.rolname, a.attribute
+    FROM model m JOIN pg_catalog.pg_roles r ON r.oid = m.oid
+    CROSS JOIN LATERAL (VALUES ('LOGIN', r.rolcanlogin), ('SUPERUSER', r.rolsuper), ('BYPASSRLS', r.rolbypassrls),
+                               ('CREATEROLE', r.rolcreaterole)) a(attribute, has)
+    WHERE a.has
+  )
+  SELECT a.rolname, pg_catalog.format('%s has %s', CASE WHEN m.is_group THEN 'group role' ELSE 'facility role' END,
+                                      a.attribute)
+  FROM attributes a JOIN model m USING (rolname)
+  UNION ALL
+  -- the owner role has no members at all: a member could act as the owner of
+  -- every table and turn row level security off (on 16+ this includes the
+  -- ADMIN OPTION a CREATEROLE user keeps on a role it created)
+  SELECT g.rolname, pg_catalog.format('%s is a member%s', m.member::regrole,
+                                      CASE WHEN m.admin_option THEN ' (with ADMIN OPTION)' ELSE '' END)
+  FROM groups g JOIN pg_catalog.pg_auth_members m ON m.roleid = g.oid
+  WHERE g.rolname = 'learning_network_owner'
+  UNION ALL
+  -- roles of the model are members of one another only as designed: a
+  -- facility role of learning_network_member, the HUB and BI groups of
+  -- facility roles (to SET ROLE to them)
+  SELECT granted.rolname, pg_catalog.format('%s is a member', member.rolname)
+  FROM pg_catalog.pg_auth_members m
+  JOIN model granted ON granted.oid = m.roleid
+  JOIN model member ON member.oid = m.member
+  WHERE NOT (granted.rolname = 'learning_network_member' AND NOT member.is_group)
+    AND NOT (NOT granted.is_group AND member.rolname IN ('learning_network_hub', 'learning_network_bi'))
+    AND granted.rolname <> 'learning_network_owner'
+  ORDER BY 1, 2;
+END;
+COMMENT ON FUNCTION learning_network_internal.access_role_problems() IS
+  'Roles of the access model (the five groups and the facility roles) that are not what the extension makes: a group or facility role with LOGIN, SUPERUSER, BYPASSRLS or CREATEROLE, any member of learning_network_owner, or roles of the model granted to one another other than as designed. Checked at CREATE EXTENSION and ALTER EXTENSION UPDATE (refused) and by security_audit.';
+
+DO $check$
+DECLARE
+  found text;
+BEGIN
+  SELECT pg_catalog.string_agg(pg_catalog.format('%s: %s', p.role_name, p.problem), '; ')
+  INTO found FROM learning_network_internal.access_role_problems() p;
+  IF found IS NOT NULL THEN
+    RAISE EXCEPTION 'learning_network will not adopt roles that already exist with more power than it gives them'
+      USING ERRCODE = 'insufficient_privilege',
+            DETAIL = found,
+            HINT = 'A superuser should inspect and drop or fix these roles (ALTER ROLE ... NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE, REVOKE ... FROM ...), then try again.';
+  END IF;
+END $check$;
+
 DO $roles$
 DECLARE
   r text;
@@ -12,3 +85,24 @@ BEGIN
     END IF;
   END LOOP;
 END $roles$;
+
+-- Grants one role to another saying what the membership is for.  On 16+ a
+-- grant carries its own INHERIT and SET options (defaults come from the
+-- member's INHERIT attribute and from TRUE): state both, so the meaning does
+-- not depend on how the member was created.  On 15 only the member's INHERIT
+-- attribute decides, and the roles are made with the one that fits.
+CREATE OR REPLACE FUNCTION learning_network_internal.grant_role(granted name, member name, inherit boolean, set_role boolean)
+RETURNS void
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF pg_catalog.current_setting('server_version_num')::integer >= 160000 THEN
+    EXECUTE pg_catalog.format('GRANT %I TO %I WITH INHERIT %s, SET %s', granted, member,
+                              CASE WHEN inherit THEN 'TRUE' ELSE 'FALSE' END,
+                              CASE WHEN set_role THEN 'TRUE' ELSE 'FALSE' END);
+  ELSE
+    EXECUTE pg_catalog.format('GRANT %I TO %I', granted, member);
+  END IF;
+END $$;
+COMMENT ON FUNCTION learning_network_internal.grant_role(name, name, boolean, boolean) IS
+  'GRANT granted TO member, stating WITH INHERIT and SET on PostgreSQL 16 and later (on 15 the member''s INHERIT attribute decides and SET is always allowed).';
