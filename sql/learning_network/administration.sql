@@ -36,6 +36,21 @@ END $$;
 COMMENT ON FUNCTION @extschema@.create_facility_role(integer) IS
   'Staff only: create (or, if it exists, re-grant) the NOLOGIN role of a facility and return its name. Grant it to the people of the facility; the HUB and BI groups may SET ROLE to it. Roles outlive DROP EXTENSION.';
 
+-- Facility roles made by an earlier release were granted without INHERIT or
+-- SET options (16+ then took defaults): grant them again as
+-- create_facility_role does now.  Nothing to do on a fresh install.
+DO $regrant$
+DECLARE
+  f record;
+BEGIN
+  FOR f IN SELECT fa.role_name FROM @extschema@.facility fa
+           WHERE fa.role_name IS NOT NULL AND EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.rolname = fa.role_name) LOOP
+    PERFORM learning_network_internal.grant_role('learning_network_member', f.role_name, inherit => true, set_role => false);
+    PERFORM learning_network_internal.grant_role(f.role_name, 'learning_network_hub', inherit => false, set_role => true);
+    PERFORM learning_network_internal.grant_role(f.role_name, 'learning_network_bi', inherit => false, set_role => true);
+  END LOOP;
+END $regrant$;
+
 CREATE OR REPLACE FUNCTION @extschema@.set_sharing(tier text, measure_id integer DEFAULT NULL, facility_id integer DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
