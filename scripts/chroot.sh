@@ -27,11 +27,11 @@ suite_of() {
 }
 
 # What the server-side suites need: the server and its headers, a compiler,
-# pgTAP and pg_prove, the SVG checkers.  No clang, valgrind or fuzzers: the C
+# pgTAP and pg_prove, the SVG checkers, python3 for the documentation's examples.  No clang, valgrind or fuzzers: the C
 # core is tested on the host.
 packages() {
 	echo "make gcc libc6-dev postgresql-$1 postgresql-server-dev-$1 postgresql-$1-pgtap" \
-		"libtap-parser-sourcehandler-pgtap-perl libxml2-utils librsvg2-bin"
+		"libtap-parser-sourcehandler-pgtap-perl libxml2-utils librsvg2-bin python3"
 }
 
 root_of() { echo "$cache/pg$1-$(suite_of "$1")"; }
@@ -60,6 +60,15 @@ build() {
 	exec 9>"$root.lock"
 	flock 9
 	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+		return 0
+	fi
+	# Same suite, other packages: add them to the cached chroot.
+	if [ -f "$stamp" ] && [ "$(cut -d' ' -f1 "$stamp")" = "$suite" ]; then
+		echo "# updating the packages of the PostgreSQL $major chroot"
+		in_chroot "$root" bash -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends $(packages "$major") && apt-get clean" \
+			>"$root.log" 2>&1 || { tail -n 30 "$root.log"; echo "chroot.sh: updating $suite failed (log: $root.log)"; return 1; }
+		rm -f "$root.log"
+		echo "$want" >"$stamp"
 		return 0
 	fi
 	command -v debootstrap >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run inside pg_virtualenv (PGHOST, PGPORT, PGUSER, PGDATABASE are set):
 # the pg_regress suites, the pgTAP suites, the dump/restore and upgrade
-# round trips, then check that the server never restarted.
+# round trips, the SVG checks, the documentation's SQL examples, then check
+# that the server never restarted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,11 @@ if ! test/roundtrip.sh; then
 fi
 
 if ! test/svg_check.sh; then
+	status=1
+fi
+
+# Every SQL example of the documentation, against the demo network.
+if ! test/doc_examples.py README.md $(ls docs/*.md 2>/dev/null); then
 	status=1
 fi
 
