@@ -220,6 +220,11 @@ SQL
 	check "after the update a peer reads the facility's public week" \
 		"$(q rt_live -c "SET ROLE learning_network_facility_2" -c "SELECT count(*) FROM learning_network.public_weekly WHERE week_start BETWEEN '2025-07-06' AND '2025-07-20'")" "3"
 done
+# META.json (PGXN) describes both extensions at their current version.
+check "META.json provides each extension at its control file's version" \
+	"$(python3 -c 'import json; m = json.load(open("META.json")); print(" ".join(sorted(k + "=" + v["version"] + ":" + v["file"] for k, v in m["provides"].items())), m["version"])')" \
+	"$(for c in control/*.control; do e=$(basename "$c" .control); printf '%s=%s:sql/%s--%s.sql ' "$e" "$(current_of "$e")" "$e" "$(current_of "$e")"; done | sed 's/ $//') $(current_of spc)"
+
 for db in rt_a rt_b rt_c rt_restored rt_plain rt_fresh rt_check rt_old rt_live; do dropdb --if-exists "$db"; done
 echo "roundtrip: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
