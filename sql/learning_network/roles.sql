@@ -96,11 +96,20 @@ RETURNS void
 LANGUAGE plpgsql VOLATILE STRICT
 SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+  -- already so: nothing to do (a repeated GRANT only raises a notice)
   IF pg_catalog.current_setting('server_version_num')::integer >= 160000 THEN
+    IF EXISTS (SELECT FROM pg_catalog.pg_auth_members m
+               WHERE m.roleid = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = granted)
+                 AND m.member = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = grant_role.member)
+                 AND m.inherit_option = inherit AND m.set_option = set_role) THEN
+      RETURN;
+    END IF;
     EXECUTE pg_catalog.format('GRANT %I TO %I WITH INHERIT %s, SET %s', granted, member,
                               CASE WHEN inherit THEN 'TRUE' ELSE 'FALSE' END,
                               CASE WHEN set_role THEN 'TRUE' ELSE 'FALSE' END);
-  ELSE
+  ELSIF NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m
+                    WHERE m.roleid = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = granted)
+                 AND m.member = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = grant_role.member)) THEN
     EXECUTE pg_catalog.format('GRANT %I TO %I', granted, member);
   END IF;
 END $$;
