@@ -13,3 +13,5 @@ COMMENT ON FUNCTION @extschema@.guard_drop() IS 'Event trigger: loads spc''s dro
 DROP EVENT TRIGGER IF EXISTS learning_network_guard_drop;
 CREATE EVENT TRIGGER learning_network_guard_drop ON ddl_command_start
   EXECUTE FUNCTION @extschema@.guard_drop();
+-- also when session_replication_role is replica, as during some restores
+ALTER EVENT TRIGGER learning_network_guard_drop ENABLE ALWAYS;

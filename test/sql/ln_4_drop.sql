@@ -7,6 +7,12 @@ DROP SCHEMA learning_network CASCADE;
 -- EXECUTE, it is refused all the same ...
 DO $$ BEGIN EXECUTE 'DROP EXTENSION learning' || '_network'; END $$;
 DO $$ BEGIN EXECUTE 'DROP EXTENSION ' || 'spc CASCADE'; END $$;
+-- in a new session (the guard's library not loaded yet) with replication's
+-- role (event triggers set to fire only on an origin are skipped) alike
+\c
+SET session_replication_role = replica;
+DO $$ BEGIN EXECUTE 'DROP EXTENSION learning' || '_network'; END $$;
+RESET session_replication_role;
 -- ... and a statement that only mentions spc goes through.
 CREATE SCHEMA scratch;
 CREATE TABLE scratch.observation (x int);
