@@ -11,7 +11,7 @@ MODULE_big = spc
 CORE_OBJS = src/core/spec.o src/core/constants.o src/core/subgroup.o \
 	src/core/chart.o src/core/individuals.o src/core/attribute.o \
 	src/core/xbar.o src/core/rare_events.o src/core/rules.o src/core/runs.o \
-	src/core/assurance.o src/core/svg.o
+	src/core/assurance.o src/core/svg.o src/core/cumulative.o
 OBJS = $(CORE_OBJS) src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o \
 	src/pg/drop_guard.o
 PGFILEDESC = "spc - statistical process control"
@@ -67,7 +67,7 @@ src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o:
 UNIT_CFLAGS = -std=c99 -pedantic -Wall -Wextra -Werror -O2 -g
 CORE_SRCS = $(CORE_OBJS:.o=.c)
 
-UNIT_SRCS = test/unit/test_core.c test/unit/test_rules.c test/unit/rules_oracle.c
+UNIT_SRCS = test/unit/test_core.c test/unit/test_rules.c test/unit/rules_oracle.c test/unit/test_analyst.c
 
 test/unit/test_core: $(UNIT_SRCS) test/unit/unit.h test/unit/rules_oracle.h $(CORE_SRCS) src/core/spc_core.h src/core/spc_internal.h
 	$(CC) $(UNIT_CFLAGS) -Isrc/core -o $@ $(UNIT_SRCS) $(CORE_SRCS) -lm
@@ -127,7 +127,12 @@ docs:
 load:
 	LOAD_SECONDS=$${LOAD_SECONDS:-60} bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR test/load.sh'
 
-# Chart latency under concurrent clients (not a test): see bench/hub_latency.sh.
+# import_csv lines per second at 5k, 20k and 100k lines (not a test).
+.PHONY: bench-import
+bench-import:
+	SPC_EXTRA_PACKAGES=bc bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR bench/import_csv.sh'
+
+# Latency of the HUB's chart requests: cached, redrawn warm and in a new session (not a test): see bench/hub_latency.pl.
 .PHONY: bench-hub
 bench-hub:
-	SPC_EXTRA_PACKAGES=bc bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR bench/hub_latency.sh'
+	bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR bench/hub_latency.sh'

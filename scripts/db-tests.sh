@@ -27,6 +27,12 @@ if ! test/svg_check.sh; then
 	status=1
 fi
 
+# the chart cache under concurrent sessions (issue 14): the stale sequence,
+# lock waits, and 10,000 seeded random interleaved steps
+if ! perl test/chart_cache_interleaving.pl; then
+	status=1
+fi
+
 # Every SQL example of the documentation, against the demo network.
 if ! test/doc_examples.py README.md $(ls docs/*.md 2>/dev/null); then
 	status=1

@@ -24,7 +24,7 @@ done
 
 status=0
 PGHOST=$work PGPORT=$port PGUSER=postgres make -s installcheck PG_CONFIG="$PG_CONFIG" \
-	REGRESS="bad_input chart_semantics conformance methods_reference rules svg" || status=1
+	REGRESS="bad_input chart_semantics conformance methods_reference rules svg analyst conformance_cumulative" || status=1
 runuser -u postgres -- "$bindir/pg_ctl" -D "$work/data" -m fast -w stop >/dev/null || true
 
 # Error reports are blocks of lines; keep those with a frame in spc.so, named

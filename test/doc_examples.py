@@ -10,7 +10,8 @@ session, in one transaction rolled back at the end (each statement in a
 savepoint of its own, so an error does not end the session):
 
 - a fenced block whose info string is `sql` is an example; a fenced `text`
-  block right after it (blank lines between are allowed) is its output, which
+  block (or one without an info string) right after it (blank lines between
+  are allowed) is its output, which
   must match: cells are compared trimmed, psql's `---+---` rule,
   `(N rows)` footer and `+` continuation marks are ignored, a line `...`
   stands for any number of lines and a line ending in `...` for any line
@@ -154,7 +155,7 @@ def examples_of(path, lines):
                 last_block = Example(path, start + 1, '\n'.join(body), run=not NOT_RUN.search(before))
                 found.append(last_block)
                 continue
-            if info == 'text' and last_block is not None and last_block.expected is None:
+            if info in ('text', '') and last_block is not None and last_block.expected is None:
                 last_block.expected = body
             last_block = None
             continue

@@ -32,7 +32,7 @@ FROM (SELECT c.relname,
                             '|', '', c.relname) END, false, false, '')))[1]::text AS hash
       FROM pg_class c
       WHERE c.relnamespace = 'learning_network'::regnamespace AND c.relkind IN ('r', 'S')
-        AND c.relname NOT IN ('chart_cache', 'chart_change')) s;   -- caches, not dumped
+        AND c.relname NOT IN ('chart_cache', 'chart_change', 'chart_version')) s;   -- caches, not dumped
 SQL
 }
 
@@ -159,27 +159,30 @@ DO \$\$ BEGIN
 END \$\$;
 GRANT learning_network_staff TO rt_staff;
 SQL
-	# the facility of the first mammography project writes as itself
-	read -r pid frole < <(q rt_live -F ' ' -c "SELECT p.project_id, f.role_name FROM learning_network.project p
-		JOIN learning_network.facility f USING (facility_id) WHERE p.collaborative_id = 2 ORDER BY p.project_id LIMIT 1")
+	# the facility of the first mammography project writes as itself; it and
+	# two peers share the measure publicly and report three new weeks, which
+	# staff publish (a publication pools at least three facilities) and all
+	# approve
+	peers=$(q rt_live -c "SELECT string_agg(p.project_id || ':' || f.role_name, ' ' ORDER BY p.project_id)
+		FROM (SELECT * FROM learning_network.project WHERE collaborative_id = 2 ORDER BY project_id LIMIT 3) p
+		JOIN learning_network.facility f USING (facility_id)")
+	pid=${peers%%:*}
+	frole=${peers%% *}; frole=${frole#*:}
 	q rt_live >/dev/null <<SQL
 SELECT o.week_start AS last_week, o.numerator - 1 AS corrected, o.denominator, o.version
 FROM learning_network.observation o WHERE o.project_id = $pid AND o.measure_id = 1
 ORDER BY o.week_start DESC LIMIT 1 \gset
 SET ROLE $frole;
-SELECT learning_network.record_week($pid, 1, date '2025-07-06' + 7 * w, 30 + w, 45) FROM generate_series(0, 2) w;
 SELECT learning_network.record_week($pid, 1, :'last_week', :corrected, :denominator, expected_version => :version);
 SELECT learning_network.set_phase($pid, '2025-07-06', 'After the upgrade drill');
 SELECT learning_network.add_annotation($pid, '2025-07-13', 'Checked the new positioning card');
-SELECT learning_network.set_sharing('public', 1);
 RESET ROLE;
+$(for peer in $peers; do printf "SET ROLE %s;\nSELECT learning_network.set_sharing('public', 1);\nSELECT learning_network.record_week(%s, 1, date '2025-07-06' + 7 * w, 30 + w, 45) FROM generate_series(0, 2) w;\nRESET ROLE;\n" "${peer#*:}" "${peer%%:*}"; done)
 SET ROLE rt_staff;
 SELECT learning_network.prepare_publication('Upgrade drill', 1, '2025-07-06', '2025-07-20') AS publication \gset
 SELECT learning_network.approve_publication(:publication);
 RESET ROLE;
-SET ROLE $frole;
-SELECT learning_network.approve_publication(:publication);
-RESET ROLE;
+$(for peer in $peers; do printf "SET ROLE %s;\nSELECT learning_network.approve_publication(:publication);\nRESET ROLE;\n" "${peer#*:}"; done)
 SQL
 	# every row of every table, read through the earlier release's columns
 	rows_of() {	# database, column lists (relation|columns per line)

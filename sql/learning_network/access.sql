@@ -123,6 +123,7 @@ ALTER TABLE @extschema@.publication_contributor OWNER TO learning_network_owner;
 ALTER TABLE @extschema@.publication_cell OWNER TO learning_network_owner;
 ALTER TABLE @extschema@.chart_change OWNER TO learning_network_owner;
 ALTER TABLE @extschema@.chart_cache OWNER TO learning_network_owner;
+ALTER TABLE @extschema@.chart_version OWNER TO learning_network_owner;
 GRANT USAGE ON SCHEMA @extschema@, learning_network_internal TO learning_network_owner;
 
 DO $rls$
@@ -131,7 +132,8 @@ DECLARE
 BEGIN
   FOREACH t IN ARRAY ARRAY['collaborative', 'cohort', 'facility', 'project', 'measure', 'observation',
                            'observation_history', 'phase', 'annotation', 'goal', 'sharing', 'publication',
-                           'publication_contributor', 'publication_cell', 'chart_change', 'chart_cache'] LOOP
+                           'publication_contributor', 'publication_cell', 'chart_change', 'chart_cache',
+                           'chart_version'] LOOP
     EXECUTE pg_catalog.format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY',
                               '@extschema@', t);
   END LOOP;
@@ -284,13 +286,14 @@ CREATE POLICY publication_cell_insert ON @extschema@.publication_cell FOR INSERT
 -- the chart cache: each variant shown to whom it was drawn for (own: the
 -- facility itself and staff, as may_write says; network: its peers), written
 -- only inside the owner's chart functions, which draw what the acting role
--- sees.  chart_change is read only there too, to judge a row the caller may
--- see; none of its rows reaches a client.
+-- sees.  chart_change and chart_version are read only there too (a
+-- transaction sees only its own chart_change rows).  The installing
+-- superuser's triggers write those two and delete stale charts.  None of
+-- their rows reaches a client.
 DROP POLICY IF EXISTS chart_change_read ON @extschema@.chart_change;
 CREATE POLICY chart_change_read ON @extschema@.chart_change FOR SELECT USING (true);
-DROP POLICY IF EXISTS chart_change_insert ON @extschema@.chart_change;
-CREATE POLICY chart_change_insert ON @extschema@.chart_change FOR INSERT
-  WITH CHECK (learning_network_internal.may_write(facility_id));
+DROP POLICY IF EXISTS chart_version_read ON @extschema@.chart_version;
+CREATE POLICY chart_version_read ON @extschema@.chart_version FOR SELECT USING (true);
 DROP POLICY IF EXISTS chart_cache_read ON @extschema@.chart_cache;
 CREATE POLICY chart_cache_read ON @extschema@.chart_cache FOR SELECT USING (
   facility_id = (SELECT learning_network_internal.caller_facility())
@@ -300,10 +303,5 @@ CREATE POLICY chart_cache_read ON @extschema@.chart_cache FOR SELECT USING (
                                         FROM learning_network_internal.caller_network_series() s)));
 DROP POLICY IF EXISTS chart_cache_insert ON @extschema@.chart_cache;
 CREATE POLICY chart_cache_insert ON @extschema@.chart_cache FOR INSERT
-  WITH CHECK (current_user = 'learning_network_owner'
-              AND (variant = 'network' OR learning_network_internal.may_write(facility_id)));
-DROP POLICY IF EXISTS chart_cache_update ON @extschema@.chart_cache;
-CREATE POLICY chart_cache_update ON @extschema@.chart_cache FOR UPDATE
-  USING (current_user = 'learning_network_owner')
   WITH CHECK (current_user = 'learning_network_owner'
               AND (variant = 'network' OR learning_network_internal.may_write(facility_id)));

@@ -2,43 +2,30 @@
 -- acting role, so a chart shows exactly what the views show that role; the
 -- public chart_svg / chart_json serve them from chart_cache.
 
-CREATE OR REPLACE FUNCTION learning_network_internal.render_chart_svg(project_id integer, measure_id integer,
-                                      from_week date DEFAULT NULL, to_week date DEFAULT NULL)
-RETURNS text
+-- Both documents from one pass over chart_points: the cache keeps both from
+-- one draw (and one plan), and a period's request builds only the one
+-- wanted (want: json, svg or both; a document not wanted is NULL and its
+-- subquery never runs).  PL/pgSQL keeps the plan for the session, and a
+-- generic one from the first call (plan_cache_mode): custom plans of a query
+-- over the policies' helpers cost more to make than to run, and the first
+-- five calls of a session would make one each.  One series never repays JIT
+-- compilation (tens of ms), which a generous estimate on a big network could
+-- otherwise trigger.  The JSON's numbers are written exactly (shortest
+-- round-trip form) whatever the session's extra_float_digits, so a document
+-- depends on the data alone and a kept one is what any session would draw.
+CREATE OR REPLACE FUNCTION learning_network_internal.render_chart(project_id integer, measure_id integer,
+                                                      from_week date, to_week date, want text,
+                                                      OUT chart_json jsonb, OUT chart_svg text)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+SET search_path = pg_catalog, pg_temp SET jit = off SET plan_cache_mode = force_generic_plan
+SET extra_float_digits = 1 AS $$
 BEGIN
-  -- PL/pgSQL keeps this plan for the session; an SQL function would plan it
-  -- on every call.  One series never repays JIT compilation (tens of ms),
-  -- which a generous estimate on a big network could otherwise trigger.
-  RETURN (
-    SELECT spc.chart_svg(cp.week_start,
-                         ROW(cp.y, cp.cl, cp.lcl, cp.ucl, cp.sigma, cp.signal,
-                             string_to_array(cp.signal_rules, ','), cp.variation)::spc.point,
-                         cp.phase_label, cp.annotation, cp.goal,
-                         coalesce(cp.facility_name, cp.facility_code) || ': ' || cp.measure_name || ' (' || cp.unit || ')')
-    FROM @extschema@.chart_points cp
-    WHERE cp.project_id = render_chart_svg.project_id AND cp.measure_id = render_chart_svg.measure_id
-      AND (render_chart_svg.from_week IS NULL OR cp.week_start >= render_chart_svg.from_week)
-      AND (render_chart_svg.to_week IS NULL OR cp.week_start <= render_chart_svg.to_week));
-END $$;
-
-COMMENT ON FUNCTION learning_network_internal.render_chart_svg(integer, integer, date, date) IS
-  'Draws the control chart of one project''s measure as a standalone SVG document (phases, limits, zones, signals, goal, annotations), optionally for a period; NULL when there are no weeks.';
-
-CREATE OR REPLACE FUNCTION learning_network_internal.render_chart_json(project_id integer, measure_id integer,
-                                       from_week date DEFAULT NULL, to_week date DEFAULT NULL)
-RETURNS jsonb
-LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp SET jit = off AS $$
-BEGIN
-  RETURN (
-  WITH points AS (
+  WITH points AS MATERIALIZED (
     SELECT cp.*
     FROM @extschema@.chart_points cp
-    WHERE cp.project_id = render_chart_json.project_id AND cp.measure_id = render_chart_json.measure_id
-      AND (render_chart_json.from_week IS NULL OR cp.week_start >= render_chart_json.from_week)
-      AND (render_chart_json.to_week IS NULL OR cp.week_start <= render_chart_json.to_week)
+    WHERE cp.project_id = render_chart.project_id AND cp.measure_id = render_chart.measure_id
+      AND (render_chart.from_week IS NULL OR cp.week_start >= render_chart.from_week)
+      AND (render_chart.to_week IS NULL OR cp.week_start <= render_chart.to_week)
   ), phases AS (
     SELECT phase_start, min(phase_label) AS label, min(week_start) AS first_week, max(week_start) AS last_week,
            count(*) FILTER (WHERE reported) AS weeks, min(cl) AS cl,
@@ -47,75 +34,96 @@ BEGIN
            count(*) FILTER (WHERE signal) AS signals
     FROM points GROUP BY phase_start
   )
-  SELECT CASE WHEN count(*) > 0 THEN jsonb_build_object(
-    'project_id', render_chart_json.project_id,
-    'project_title', min(p.project_title),
-    'facility', coalesce(min(p.facility_name), min(p.facility_code)),
-    'measure', (SELECT jsonb_build_object('id', m.measure_id, 'code', m.measure_code, 'name', m.measure_name, 'kind', m.kind,
-                                          'chart', m.chart, 'rules', m.rules, 'improvement', m.improvement,
-                                          'unit', m.unit, 'multiplier', m.multiplier)
-                FROM @extschema@.measures m WHERE m.measure_id = render_chart_json.measure_id),
-    'goal', max(p.goal),
-    'points', jsonb_agg(jsonb_build_object(
-        'week', p.week_start, 'reported', p.reported, 'numerator', p.numerator,
-        'denominator', p.denominator, 'value', p.value, 'excluded', p.excluded,
-        'y', p.y, 'cl', p.cl, 'lcl', p.lcl, 'ucl', p.ucl,
-        'sigma1', jsonb_build_array(p.sigma1_lower, p.sigma1_upper),
-        'sigma2', jsonb_build_array(p.sigma2_lower, p.sigma2_upper),
-        'phase', p.phase_label, 'signal', p.signal, 'variation', p.variation, 'annotation', p.annotation,
-        'signals', coalesce((SELECT jsonb_agg(jsonb_build_object('code', code, 'description', spc.rule_description(code)))
-                             FROM unnest(string_to_array(p.signal_rules, ',')) code), '[]'::jsonb))
-      ORDER BY p.week_start),
-    'phases', (SELECT jsonb_agg(jsonb_build_object('label', ph.label, 'start', ph.first_week, 'end', ph.last_week,
-                                                   'weeks', ph.weeks, 'cl', ph.cl, 'avg_lcl', ph.avg_lcl,
-                                                   'avg_ucl', ph.avg_ucl, 'signals', ph.signals)
-                                ORDER BY ph.first_week) FROM phases ph),
-    'annotations', coalesce((SELECT jsonb_agg(jsonb_build_object('week', p2.week_start, 'text', p2.annotation)
-                                              ORDER BY p2.week_start)
-                             FROM points p2 WHERE p2.annotation IS NOT NULL), '[]'::jsonb))
-  END
-  FROM points p);
+  SELECT
+    CASE WHEN want <> 'svg' THEN (
+      SELECT CASE WHEN count(*) > 0 THEN jsonb_build_object(
+        'project_id', render_chart.project_id,
+        'project_title', min(p.project_title),
+        'facility', coalesce(min(p.facility_name), min(p.facility_code)),
+        -- the measure as the measures view shows it, read one view lower
+        'measure', (SELECT jsonb_build_object('id', m.measure_id, 'code', m.code, 'name', m.name, 'kind', m.kind,
+                                              'chart', m.chart, 'rules', m.rules, 'improvement', m.improvement,
+                                              'unit', m.unit, 'multiplier', m.multiplier)
+                    FROM learning_network_internal.measure m WHERE m.measure_id = render_chart.measure_id),
+        'goal', max(p.goal),
+        'points', jsonb_agg(jsonb_build_object(
+            'week', p.week_start, 'reported', p.reported, 'numerator', p.numerator,
+            'denominator', p.denominator, 'value', p.value, 'excluded', p.excluded,
+            'y', p.y, 'cl', p.cl, 'lcl', p.lcl, 'ucl', p.ucl,
+            'sigma1', jsonb_build_array(p.sigma1_lower, p.sigma1_upper),
+            'sigma2', jsonb_build_array(p.sigma2_lower, p.sigma2_upper),
+            'phase', p.phase_label, 'signal', p.signal, 'variation', p.variation, 'annotation', p.annotation,
+            'signals', coalesce((SELECT jsonb_agg(jsonb_build_object('code', code, 'description', spc.rule_description(code)))
+                                 FROM unnest(string_to_array(p.signal_rules, ',')) code), '[]'::jsonb))
+          ORDER BY p.week_start),
+        'phases', (SELECT jsonb_agg(jsonb_build_object('label', ph.label, 'start', ph.first_week, 'end', ph.last_week,
+                                                       'weeks', ph.weeks, 'cl', ph.cl, 'avg_lcl', ph.avg_lcl,
+                                                       'avg_ucl', ph.avg_ucl, 'signals', ph.signals)
+                                    ORDER BY ph.first_week) FROM phases ph),
+        'annotations', coalesce((SELECT jsonb_agg(jsonb_build_object('week', p2.week_start, 'text', p2.annotation)
+                                                  ORDER BY p2.week_start)
+                                 FROM points p2 WHERE p2.annotation IS NOT NULL), '[]'::jsonb))
+      END
+      FROM points p) END,
+    CASE WHEN want <> 'json' THEN (
+      SELECT spc.chart_svg(cp.week_start,
+                           ROW(cp.y, cp.cl, cp.lcl, cp.ucl, cp.sigma, cp.signal,
+                               string_to_array(cp.signal_rules, ','), cp.variation, NULL)::spc.point,
+                           cp.phase_label, cp.annotation, cp.goal,
+                           coalesce(cp.facility_name, cp.facility_code) || ': ' || cp.measure_name || ' (' || cp.unit || ')')
+      FROM points cp) END
+  INTO chart_json, chart_svg;
 END $$;
+
+COMMENT ON FUNCTION learning_network_internal.render_chart(integer, integer, date, date, text) IS
+  'Draws the control chart of one project''s measure, optionally for a period, as JSON and/or SVG (want: json, svg or both) from one pass over chart_points; NULL documents when there are no weeks.';
+
+CREATE OR REPLACE FUNCTION learning_network_internal.render_chart_svg(project_id integer, measure_id integer,
+                                      from_week date DEFAULT NULL, to_week date DEFAULT NULL)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN (learning_network_internal.render_chart(project_id, measure_id, from_week, to_week, 'svg')).chart_svg;
+
+COMMENT ON FUNCTION learning_network_internal.render_chart_svg(integer, integer, date, date) IS
+  'Draws the control chart of one project''s measure as a standalone SVG document (phases, limits, zones, signals, goal, annotations), optionally for a period; NULL when there are no weeks.';
+
+CREATE OR REPLACE FUNCTION learning_network_internal.render_chart_json(project_id integer, measure_id integer,
+                                       from_week date DEFAULT NULL, to_week date DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN (learning_network_internal.render_chart(project_id, measure_id, from_week, to_week, 'json')).chart_json;
 
 COMMENT ON FUNCTION learning_network_internal.render_chart_json(integer, integer, date, date) IS
   'Builds the control chart of one project''s measure as JSON for a chart library: measure, goal, points (values, limits, zones, phase, signals with codes and descriptions, variation, annotation), phases with their summaries, and annotations; NULL when there are no weeks.';
 
--- A kept chart is fresh while every committed change to its project is
--- visible in the snapshot it was drawn from.  (Changes older than that
--- snapshot's xmin are visible in it by definition.)  PL/pgSQL, so its plan
--- is kept for the session (an SQL function with a subquery is not inlined,
--- and would be planned on every call).
-CREATE OR REPLACE FUNCTION learning_network_internal.chart_is_fresh(facility_id integer, project_id integer,
-                                                         drawn_in pg_snapshot) RETURNS boolean
-LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
-BEGIN
-  RETURN NOT EXISTS (SELECT 1 FROM @extschema@.chart_change x
-                     WHERE x.facility_id = chart_is_fresh.facility_id AND x.project_id = chart_is_fresh.project_id
-                       AND x.xact >= pg_catalog.pg_snapshot_xmin(chart_is_fresh.drawn_in)
-                       AND NOT pg_catalog.pg_visible_in_snapshot(x.xact, chart_is_fresh.drawn_in));
-END $$;
-COMMENT ON FUNCTION learning_network_internal.chart_is_fresh(integer, integer, pg_snapshot) IS
-  'True while no change to the project committed that the snapshot a kept chart was drawn from cannot see.';
-
 -- A whole-series chart from chart_cache, drawn (and kept) when missing or
 -- stale.  Runs as the owner for the acting role: the policies make it draw
--- and read only what that role sees.
+-- and read only what that role sees.  Fresh means drawn at the project's
+-- data version as the reader's own snapshot sees it (chart_data_version),
+-- and in the same current week (chart_points leaves out later weeks), so a
+-- chart served is the chart a fresh draw in that snapshot would give.
+-- Nothing here waits on another session: the lookup only reads, and a
+-- drawn chart is inserted (the table has no unique key to wait on); the
+-- commit that makes it stale deletes it (bump_chart_versions).
 CREATE OR REPLACE FUNCTION learning_network_internal.cached_chart(project_id integer, measure_id integer, want text,
                                                        OUT chart_json jsonb, OUT chart_svg text)
-LANGUAGE plpgsql VOLATILE AS $$   -- search_path is set by its callers, chart_json and chart_svg; jit by the renderers
+LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan
+AS $$   -- search_path is set by its callers, chart_json and chart_svg; jit by the renderer
 DECLARE
   facility integer;
   kind text;
-  drawn_in pg_snapshot;
+  data_version bigint;
 BEGIN
-  -- the variant the caller may see, fresh; only the document wanted is read
+  -- the variant the caller may see (own where it may write, as when it was
+  -- kept), at the version its snapshot sees; only the document wanted is read
   SELECT CASE WHEN want = 'json' THEN c.chart_json END, CASE WHEN want = 'svg' THEN c.chart_svg END
   INTO chart_json, chart_svg
   FROM @extschema@.chart_cache c
   WHERE c.project_id = cached_chart.project_id AND c.measure_id = cached_chart.measure_id
-    AND c.variant = CASE WHEN c.facility_id = (SELECT learning_network_internal.caller_facility())
-                              OR (SELECT learning_network_internal.caller_is_staff()) THEN 'own' ELSE 'network' END
-    AND learning_network_internal.chart_is_fresh(c.facility_id, c.project_id, c.drawn_in);
+    AND c.version = (SELECT learning_network_internal.chart_data_version(cached_chart.project_id))
+    AND c.as_of_week = @extschema@.week_start(current_date)
+    AND c.variant = CASE WHEN learning_network_internal.may_write(c.facility_id) THEN 'own' ELSE 'network' END
+  LIMIT 1;
   IF FOUND THEN
     RETURN;
   END IF;
@@ -124,28 +132,24 @@ BEGIN
     RETURN;                       -- no such project, or one the caller cannot see
   END IF;
   kind := CASE WHEN learning_network_internal.may_write(facility) THEN 'own' ELSE 'network' END;
-  -- both documents in one statement: one snapshot, which the row records
-  SELECT learning_network_internal.render_chart_json(cached_chart.project_id, cached_chart.measure_id, NULL, NULL),
-         learning_network_internal.render_chart_svg(cached_chart.project_id, cached_chart.measure_id, NULL, NULL),
-         pg_current_snapshot()
-  INTO chart_json, chart_svg, drawn_in;
-  -- keep it only from a transaction that has not changed this project (its
-  -- uncommitted changes must not be served to others) and may write
-  IF chart_json IS NOT NULL AND current_setting('transaction_read_only') = 'off'
-     AND NOT EXISTS (SELECT 1 FROM @extschema@.chart_change x
-                     WHERE x.facility_id = facility AND x.project_id = cached_chart.project_id
-                       AND x.xact = pg_current_xact_id_if_assigned()) THEN
-    INSERT INTO @extschema@.chart_cache AS c (facility_id, project_id, measure_id, variant, drawn_in, chart_json, chart_svg)
-    VALUES (facility, cached_chart.project_id, cached_chart.measure_id, kind, drawn_in,
-            cached_chart.chart_json, cached_chart.chart_svg)
-    ON CONFLICT ON CONSTRAINT chart_cache_pkey DO UPDATE
-      SET drawn_in = excluded.drawn_in, chart_json = excluded.chart_json, chart_svg = excluded.chart_svg
-      WHERE pg_snapshot_xmax(c.drawn_in) <= pg_snapshot_xmax(excluded.drawn_in);
-    PERFORM learning_network_internal.forget_chart_changes(facility, cached_chart.project_id);
+  -- both documents and the version in one statement: one snapshot
+  SELECT d.chart_json, d.chart_svg, learning_network_internal.chart_data_version(cached_chart.project_id)
+  INTO chart_json, chart_svg, data_version
+  FROM learning_network_internal.render_chart(cached_chart.project_id, cached_chart.measure_id, NULL, NULL, 'both') d;
+  -- kept only from a transaction that may write and has not changed the
+  -- project itself (data_version NULL): its uncommitted changes must not be
+  -- served to others.  An insert (no unique key) never waits; a serializable
+  -- one could still fail another reader's transaction, so none is made.
+  IF chart_json IS NOT NULL AND data_version IS NOT NULL AND current_setting('transaction_read_only') = 'off'
+     AND current_setting('transaction_isolation') <> 'serializable' THEN
+    INSERT INTO @extschema@.chart_cache (project_id, measure_id, variant, version, as_of_week, facility_id,
+                                         chart_json, chart_svg)
+    VALUES (cached_chart.project_id, cached_chart.measure_id, kind, data_version, @extschema@.week_start(current_date), facility,
+            cached_chart.chart_json, cached_chart.chart_svg);
   END IF;
 END $$;
 COMMENT ON FUNCTION learning_network_internal.cached_chart(integer, integer, text) IS
-  'The whole-series chart (want: json or svg) of a project''s measure as the acting role sees it: from chart_cache when no change committed since it was drawn, else drawn now (both documents) and kept.';
+  'The whole-series chart (want: json or svg) of a project''s measure as the acting role sees it: from chart_cache when drawn at the project''s data version the caller''s snapshot sees, else drawn now (both documents) and kept.';
 
 CREATE OR REPLACE FUNCTION @extschema@.chart_svg(project_id integer, measure_id integer,
                                       from_week date DEFAULT NULL, to_week date DEFAULT NULL)

@@ -15,7 +15,7 @@ ALTER FUNCTION @extschema@.remove_annotation(integer) OWNER TO learning_network_
 ALTER FUNCTION @extschema@.set_goal(integer, integer, double precision, date) OWNER TO learning_network_owner;
 ALTER FUNCTION @extschema@.import_csv(integer, text) OWNER TO learning_network_owner;
 ALTER FUNCTION @extschema@.set_sharing(text, integer, integer) OWNER TO learning_network_owner;
-ALTER FUNCTION @extschema@.prepare_publication(text, integer, date, date, integer, integer, integer) OWNER TO learning_network_owner;
+ALTER FUNCTION @extschema@.prepare_publication(text, integer, date, date, integer, integer, integer, integer) OWNER TO learning_network_owner;
 ALTER FUNCTION @extschema@.approve_publication(integer, boolean) OWNER TO learning_network_owner;
 ALTER FUNCTION @extschema@.withdraw_publication(integer) OWNER TO learning_network_owner;
 ALTER FUNCTION @extschema@.chart_svg(integer, integer, date, date) OWNER TO learning_network_owner;
@@ -53,6 +53,6 @@ GRANT EXECUTE ON FUNCTION
     @extschema@.set_sharing(text, integer, integer), @extschema@.approve_publication(integer, boolean)
   TO learning_network_member, learning_network_hub, learning_network_staff;
 GRANT EXECUTE ON FUNCTION @extschema@.create_facility_role(integer),
-    @extschema@.prepare_publication(text, integer, date, date, integer, integer, integer),
+    @extschema@.prepare_publication(text, integer, date, date, integer, integer, integer, integer),
     @extschema@.withdraw_publication(integer)
   TO learning_network_staff;

@@ -1,17 +1,86 @@
+-- Differencing: two publications of quantities with the same definition (the
+-- same measure, or measures sharing a numerator or a denominator definition)
+-- can be subtracted, and so can any combination of them.  Each published
+-- figure is a sum over (facility, week) pairs; a linear combination of the
+-- figures can isolate exactly the groups of pairs that lie in the same
+-- published figures (the "atoms" of their overlaps), and nothing finer.  So
+-- every atom must pool at least min_contributors facilities: then no pair,
+-- triple or larger set of publications singles out fewer.
+CREATE OR REPLACE FUNCTION learning_network_internal.publication_disclosures(publication_id integer DEFAULT NULL)
+RETURNS TABLE (quantity text, first_week date, last_week date, facilities integer, publications integer[])
+LANGUAGE sql STABLE PARALLEL RESTRICTED SECURITY DEFINER   -- staff read it through security_audit
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  WITH quantities AS (
+    -- what each publication's figures count, by definition
+    SELECT p.publication_id, q.role, q.quantity, p.min_contributors
+    FROM @extschema@.publication p
+    JOIN @extschema@.measure m ON m.measure_id = p.measure_id
+    CROSS JOIN LATERAL (VALUES ('numerator', 'numerator: ' || lower(btrim(m.numerator_definition))),
+                               ('denominator', 'denominator: ' || lower(btrim(m.denominator_definition)))) q(role, quantity)
+    WHERE q.quantity IS NOT NULL
+  ), family AS (
+    -- with one publication named: the quantities it shares with others
+    SELECT q.* FROM quantities q
+    WHERE publication_disclosures.publication_id IS NULL
+       OR q.quantity IN (SELECT q2.quantity FROM quantities q2
+                         WHERE q2.publication_id = publication_disclosures.publication_id)
+  ), cells AS (
+    SELECT f.quantity, f.publication_id, f.min_contributors, c.week_start, c.contributor_ids,
+           CASE f.role WHEN 'numerator' THEN c.numerator IS NOT NULL ELSE c.denominator IS NOT NULL END AS published
+    FROM family f
+    JOIN @extschema@.publication_cell c ON c.publication_id = f.publication_id
+  ), pairs AS (
+    -- the (facility, week) pairs of every week's figure, published or not
+    SELECT c.quantity, c.publication_id, c.min_contributors, c.week_start, c.published, u.facility_id
+    FROM cells c CROSS JOIN LATERAL unnest(c.contributor_ids) u(facility_id)
+    WHERE c.week_start IS NOT NULL
+  ), memberships AS (
+    SELECT p.quantity, p.facility_id, p.week_start, p.publication_id, p.min_contributors,
+           p.publication_id || ':' || p.week_start AS figure
+    FROM pairs p WHERE p.published
+    UNION ALL
+    -- a period total holds every pair of its weeks
+    SELECT p.quantity, p.facility_id, p.week_start, p.publication_id, p.min_contributors,
+           p.publication_id || ':total'
+    FROM pairs p
+    JOIN cells t ON t.quantity = p.quantity AND t.publication_id = p.publication_id AND t.week_start IS NULL
+    WHERE t.published
+  ), signatures AS (
+    SELECT m.quantity, m.facility_id, m.week_start, array_agg(m.figure ORDER BY m.figure) AS figures,
+           array_agg(DISTINCT m.publication_id ORDER BY m.publication_id) AS publications,
+           max(m.min_contributors) AS min_contributors
+    FROM memberships m GROUP BY m.quantity, m.facility_id, m.week_start
+  )
+  SELECT s.quantity, min(s.week_start), max(s.week_start), count(DISTINCT s.facility_id)::integer, min(s.publications)
+  FROM signatures s
+  GROUP BY s.quantity, s.figures
+  HAVING count(DISTINCT s.facility_id) < greatest(max(s.min_contributors), 3)
+     AND (publication_disclosures.publication_id IS NULL
+          OR publication_disclosures.publication_id = ANY (min(s.publications)))
+  ORDER BY 1, 2;
+END;
+COMMENT ON FUNCTION learning_network_internal.publication_disclosures(integer) IS
+  'Groups of fewer than min_contributors facilities whose data some combination of publications (of quantities with the same numerator or denominator definition) would isolate: the quantity, the weeks, how many facilities and which publications. Empty when disclosure control holds; with a publication named, only groups it takes part in.';
+
 -- Staff compute a publication once; what contributors approve is exactly
--- what is published.  Suppression (CMS cell-size policy): a count from 1 to
--- min_cell - 1 is hidden, and so is its complement (denominator - numerator),
--- and the ratio; a total that would let one hidden week be recovered (by
--- subtracting the others) is hidden too.
+-- what is published.  Suppression (CMS cell-size policy): a week pooling
+-- fewer than min_contributors facilities is hidden; a count from 1 to
+-- min_cell - 1 is hidden, and so is its complement (denominator -
+-- numerator), and the ratio; the period total is hidden when the hidden
+-- weeks together (what subtracting the shown weeks from it leaves) pool too
+-- few facilities or a small count.  A publication that, with the others,
+-- would single out fewer than min_contributors facilities is refused.
 CREATE OR REPLACE FUNCTION @extschema@.prepare_publication(title text, measure_id integer, first_week date, last_week date,
                                                 cohort_id integer DEFAULT NULL, min_cell integer DEFAULT 11,
-                                                min_denominator integer DEFAULT 25)
+                                                min_denominator integer DEFAULT 25, min_contributors integer DEFAULT 3)
 RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   m @extschema@.measure;
   id integer;
+  leak record;
 BEGIN
   IF NOT learning_network_internal.caller_is_staff() THEN
     RAISE EXCEPTION 'permission denied: only network staff prepare publications'
@@ -23,9 +92,14 @@ BEGIN
       USING ERRCODE = 'invalid_parameter_value', COLUMN = 'measure_id',
             HINT = 'Only counts can be checked for small cells.';
   END IF;
+  IF min_contributors IS NULL OR min_contributors < 3 THEN
+    RAISE EXCEPTION 'min_contributors must be at least 3, not %', coalesce(min_contributors::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value', COLUMN = 'min_contributors';
+  END IF;
   -- two aggregates of one measure over the same weeks (say a collaborative
   -- and one of its cohorts) could be subtracted to reveal a small cell;
-  -- checked under a lock, so two staff cannot both pass it at once
+  -- checked under a lock, so two staff cannot both pass it (nor the
+  -- differencing check below) at once
   LOCK TABLE @extschema@.publication IN SHARE ROW EXCLUSIVE MODE;
   IF EXISTS (SELECT 1 FROM @extschema@.publication p
              WHERE p.measure_id = prepare_publication.measure_id
@@ -34,8 +108,9 @@ BEGIN
       USING ERRCODE = 'exclusion_violation', COLUMN = 'first_week',
             HINT = 'Publish each week of a measure once: withdraw the other publication first (withdraw_publication).';
   END IF;
-  INSERT INTO @extschema@.publication (title, measure_id, cohort_id, first_week, last_week, min_cell, min_denominator)
-  VALUES (title, measure_id, cohort_id, first_week, last_week, min_cell, min_denominator)
+  INSERT INTO @extschema@.publication (title, measure_id, cohort_id, first_week, last_week, min_cell, min_denominator,
+                                       min_contributors)
+  VALUES (title, measure_id, cohort_id, first_week, last_week, min_cell, min_denominator, min_contributors)
   RETURNING publication_id INTO id;
   INSERT INTO @extschema@.publication_contributor (publication_id, facility_id)
   SELECT DISTINCT id, o.facility_id
@@ -49,40 +124,68 @@ BEGIN
             HINT = 'A facility shares a measure publicly with learning_network.set_sharing(''public'').';
   END IF;
   INSERT INTO @extschema@.publication_cell (publication_id, week_start, facilities, numerator, denominator, y,
-                                            suppressed, small_denominator)
-  WITH pooled AS (
-    SELECT o.week_start, count(DISTINCT o.facility_id)::integer AS facilities,
-           sum(o.numerator)::bigint AS x, sum(o.denominator) AS n
+                                            suppressed, small_denominator, contributor_ids)
+  WITH obs AS (
+    SELECT o.week_start, o.facility_id, o.numerator, o.denominator
     FROM @extschema@.observation o
     JOIN @extschema@.publication_contributor c ON c.publication_id = id AND c.facility_id = o.facility_id
     WHERE o.measure_id = prepare_publication.measure_id AND o.week_start BETWEEN first_week AND last_week
       AND NOT o.excluded
+      AND learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value)
+  ), pooled AS (
+    SELECT o.week_start, count(DISTINCT o.facility_id)::integer AS facilities,
+           sum(o.numerator)::bigint AS x, sum(o.denominator) AS n,
+           CASE WHEN o.week_start IS NOT NULL THEN array_agg(DISTINCT o.facility_id ORDER BY o.facility_id) END AS ids
+    FROM obs o
     GROUP BY GROUPING SETS ((o.week_start), ())
   ), judged AS (
     SELECT p.*,
+           p.facilities < min_contributors AS too_few,
            -- a count, or (proportions) its complement, in 1 .. min_cell - 1
            p.x BETWEEN 1 AND min_cell - 1
              OR (m.kind = 'proportion' AND p.n - p.x BETWEEN 1 AND min_cell - 1)
              OR (m.kind = 'proportion' AND p.n BETWEEN 1 AND min_cell - 1) AS small
     FROM pooled p
+  ), hidden_weeks AS (
+    -- what the total less the shown weeks reveals: the hidden weeks together
+    SELECT count(DISTINCT o.facility_id) AS facilities, sum(o.numerator) AS x, sum(o.denominator) AS n
+    FROM obs o JOIN judged j ON j.week_start = o.week_start
+    WHERE j.too_few OR j.small
   ), complemented AS (
-    -- one hidden week could be recovered from the total: hide the total too
-    SELECT j.*, j.small OR (j.week_start IS NULL
-                            AND (SELECT count(*) FROM judged w WHERE w.week_start IS NOT NULL AND w.small) = 1)
-                AS hidden
-    FROM judged j
+    SELECT j.*,
+           j.too_few OR j.small
+             OR (j.week_start IS NULL AND h.facilities > 0
+                 AND (h.facilities < min_contributors
+                      OR h.x BETWEEN 1 AND min_cell - 1
+                      OR (m.kind = 'proportion' AND h.n - h.x BETWEEN 1 AND min_cell - 1)
+                      OR (m.kind = 'proportion' AND h.n BETWEEN 1 AND min_cell - 1))) AS hidden
+    FROM judged j CROSS JOIN hidden_weeks h
   )
   SELECT id, c.week_start, c.facilities,
          CASE WHEN NOT c.hidden THEN c.x END,
-         CASE WHEN NOT c.hidden OR m.kind = 'rate' THEN c.n END,
+         -- a rate's exposure is no count: shown unless too few facilities pool it
+         CASE WHEN NOT c.hidden OR (m.kind = 'rate' AND NOT c.too_few) THEN c.n END,
          CASE WHEN NOT c.hidden THEN CASE WHEN m.kind = 'count' THEN c.x ELSE c.x / c.n * m.multiplier END END,
          c.hidden,
-         m.kind <> 'count' AND c.n < min_denominator
+         m.kind <> 'count' AND c.n < min_denominator,
+         c.ids
   FROM complemented c;
+  -- with the publications already prepared, this one must not single out
+  -- fewer than min_contributors facilities
+  SELECT * INTO leak FROM learning_network_internal.publication_disclosures(id) LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'publication of % would let % facilit% be singled out by subtracting publications %',
+        m.code, leak.facilities, CASE WHEN leak.facilities = 1 THEN 'y''s data' ELSE 'ies'' data' END,
+        array_to_string(array_remove(leak.publications, id), ', ')
+      USING ERRCODE = 'exclusion_violation', COLUMN = 'cohort_id',
+            DETAIL = pg_catalog.format('The %s of weeks %s to %s: fewer than %s facilities (min_contributors) are in it but not in the other publications, or the other way round.',
+                                       leak.quantity, leak.first_week, leak.last_week, min_contributors),
+            HINT = 'Publish the same facilities as the publications with the same numerator or denominator definition (e.g. the same cohort), or withdraw them first.';
+  END IF;
   RETURN id;
 END $$;
-COMMENT ON FUNCTION @extschema@.prepare_publication(text, integer, date, date, integer, integer, integer) IS
-  'Staff only: compute a public aggregate of a count, proportion or rate measure over a period (optionally one cohort) from the facilities sharing it publicly, with small-cell suppression (counts and complements 1 to min_cell - 1, and totals that would reveal them) and a flag for denominators below min_denominator. It is published once staff and every contributing facility approve it (approve_publication). Weeks of a measure are published once (23P01 if another publication covers some of them: two overlapping aggregates could be subtracted). Returns its id.';
+COMMENT ON FUNCTION @extschema@.prepare_publication(text, integer, date, date, integer, integer, integer, integer) IS
+  'Staff only: compute a public aggregate of a count, proportion or rate measure over a period (optionally one cohort) from the facilities sharing it publicly, with small-cell suppression (weeks pooling fewer than min_contributors facilities, at least 3; counts and complements 1 to min_cell - 1, and totals that would reveal them) and a flag for denominators below min_denominator. It is published once staff and every contributing facility approve it (approve_publication). Weeks of a measure are published once (23P01 if another publication covers some of them), and a publication that could be subtracted from others of the same numerator or denominator definition to single out fewer than min_contributors facilities is refused (23P01). Returns its id.';
 
 CREATE OR REPLACE FUNCTION @extschema@.withdraw_publication(publication_id integer) RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -183,7 +286,12 @@ COMMENT ON COLUMN @extschema@.publication_status.published IS 'True while staff 
 
 CREATE OR REPLACE VIEW @extschema@.public_weekly WITH (security_invoker = true, security_barrier = true) AS
 SELECT p.publication_id, p.title, co.code AS collaborative_code, m.code AS measure_code, m.name AS measure_name,
-       m.unit, c.week_start, c.facilities, c.numerator, c.denominator, c.y, c.suppressed, c.small_denominator
+       m.unit, c.week_start, c.facilities,
+       -- publications prepared by 0.1.0 may hold weeks of fewer than 3 facilities
+       CASE WHEN c.facilities >= 3 THEN c.numerator END AS numerator,
+       CASE WHEN c.facilities >= 3 THEN c.denominator END AS denominator,
+       CASE WHEN c.facilities >= 3 THEN c.y END AS y,
+       c.suppressed OR c.facilities < 3 AS suppressed, c.small_denominator
 FROM learning_network_internal.publication p
 JOIN learning_network_internal.publication_cell c ON c.publication_id = p.publication_id AND c.week_start IS NOT NULL
 JOIN learning_network_internal.measure m ON m.measure_id = p.measure_id
@@ -207,8 +315,11 @@ COMMENT ON COLUMN @extschema@.public_weekly.small_denominator IS 'True when the 
 
 CREATE OR REPLACE VIEW @extschema@.public_summary WITH (security_invoker = true, security_barrier = true) AS
 SELECT p.publication_id, p.title, co.code AS collaborative_code, m.code AS measure_code, m.name AS measure_name,
-       m.unit, p.first_week, p.last_week, c.facilities, c.numerator, c.denominator, c.y, c.suppressed,
-       c.small_denominator
+       m.unit, p.first_week, p.last_week, c.facilities,
+       CASE WHEN c.facilities >= 3 THEN c.numerator END AS numerator,
+       CASE WHEN c.facilities >= 3 THEN c.denominator END AS denominator,
+       CASE WHEN c.facilities >= 3 THEN c.y END AS y,
+       c.suppressed OR c.facilities < 3 AS suppressed, c.small_denominator
 FROM learning_network_internal.publication p
 JOIN learning_network_internal.publication_cell c ON c.publication_id = p.publication_id AND c.week_start IS NULL
 JOIN learning_network_internal.measure m ON m.measure_id = p.measure_id

@@ -20,7 +20,11 @@ CREATE TABLE @extschema@.cohort (
   starts_on date NOT NULL,
   graduates_on date,
   UNIQUE (collaborative_id, name),
-  CONSTRAINT cohort_graduates_after_start CHECK (graduates_on IS NULL OR graduates_on > starts_on)
+  CONSTRAINT cohort_graduates_after_start CHECK (graduates_on IS NULL OR graduates_on > starts_on),
+  -- bounds on what is stored (issue 13): sizes and dates every view can carry
+  CONSTRAINT cohort_name_length CHECK (length(name) BETWEEN 1 AND 100),
+  CONSTRAINT cohort_name_not_formula CHECK (name !~ '^[-=+@\t\r]'),
+  CONSTRAINT cohort_starts_on_range CHECK (starts_on BETWEEN '2000-01-01' AND '2100-12-31')
 );
 ALTER SEQUENCE @extschema@.cohort_id_seq OWNED BY @extschema@.cohort.cohort_id;
 COMMENT ON TABLE @extschema@.cohort IS 'A cohort of facilities taking the ImPower course together in one collaborative.';
@@ -39,7 +43,10 @@ CREATE TABLE @extschema@.facility (
   pseudonym text NOT NULL UNIQUE
     DEFAULT 'F-' || upper(substr(md5(random()::text || clock_timestamp()::text), 1, 6))
     CHECK (pseudonym ~ '^[A-Z0-9-]{3,16}$'),
-  role_name name UNIQUE
+  role_name name UNIQUE,
+  CONSTRAINT facility_name_length CHECK (length(name) BETWEEN 1 AND 200),
+  CONSTRAINT facility_city_length CHECK (length(city) <= 100),
+  CONSTRAINT facility_state_length CHECK (length(state) <= 100)
 );
 ALTER SEQUENCE @extschema@.facility_id_seq OWNED BY @extschema@.facility.facility_id;
 COMMENT ON TABLE @extschema@.facility IS 'A member facility (imaging practice or hospital).';
@@ -61,7 +68,10 @@ CREATE TABLE @extschema@.project (
   status text NOT NULL DEFAULT 'preparation'
     CHECK (status IN ('preparation', 'impower', 'star_site', 'closed')),
   started_on date NOT NULL,
-  UNIQUE (project_id, facility_id)
+  UNIQUE (project_id, facility_id),
+  CONSTRAINT project_title_length CHECK (length(title) BETWEEN 1 AND 200),
+  CONSTRAINT project_aim_length CHECK (length(aim) <= 2000),
+  CONSTRAINT project_started_on_range CHECK (started_on BETWEEN '2000-01-01' AND '2100-12-31')
 );
 ALTER SEQUENCE @extschema@.project_id_seq OWNED BY @extschema@.project.project_id;
 CREATE INDEX project_facility_idx ON @extschema@.project (facility_id);
@@ -91,7 +101,13 @@ CREATE TABLE @extschema@.measure (
   multiplier double precision NOT NULL DEFAULT 1 CHECK (multiplier > 0 AND multiplier < 'Infinity'),
   parent_measure_id integer REFERENCES @extschema@.measure DEFERRABLE INITIALLY DEFERRED,
   is_reference boolean NOT NULL DEFAULT false,
-  CONSTRAINT measure_denominator_defined CHECK (kind NOT IN ('proportion', 'rate') OR denominator_definition IS NOT NULL)
+  CONSTRAINT measure_denominator_defined CHECK (kind NOT IN ('proportion', 'rate') OR denominator_definition IS NOT NULL),
+  CONSTRAINT measure_name_length CHECK (length(name) BETWEEN 1 AND 200),
+  CONSTRAINT measure_name_not_formula CHECK (name !~ '^[-=+@\t\r]'),
+  CONSTRAINT measure_unit_length CHECK (length(unit) <= 40),
+  CONSTRAINT measure_unit_not_formula CHECK (unit !~ '^[-=+@\t\r]'),
+  CONSTRAINT measure_definitions_length
+    CHECK (length(numerator_definition) <= 2000 AND length(denominator_definition) <= 2000)
 );
 ALTER SEQUENCE @extschema@.measure_id_seq OWNED BY @extschema@.measure.measure_id;
 COMMENT ON TABLE @extschema@.measure IS 'A measure of a collaborative: what is counted each week, how it is charted and which direction is better. Element measures (one per audit criterion) name their overall measure as parent.';
@@ -129,7 +145,15 @@ CREATE TABLE @extschema@.observation (
   version integer NOT NULL DEFAULT 1,
   PRIMARY KEY (facility_id, project_id, measure_id, week_start),
   FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id),
-  CONSTRAINT observation_week_is_sunday CHECK (extract(dow FROM week_start) = 0)
+  CONSTRAINT observation_week_is_sunday CHECK (extract(dow FROM week_start) = 0),
+  -- what one week can hold: sums over every facility and week cannot
+  -- overflow, and no week lies before the network's fixed floor (the
+  -- collaborative's own floor and the future are checked by observation_check)
+  CONSTRAINT observation_week_range CHECK (week_start >= '2000-01-02'),
+  CONSTRAINT observation_numerator_range CHECK (numerator <= 1000000000),
+  CONSTRAINT observation_denominator_range CHECK (denominator <= 1e12),
+  CONSTRAINT observation_value_range CHECK (value BETWEEN -1e12 AND 1e12),
+  CONSTRAINT observation_note_length CHECK (length(note) <= 1000)
 );
 CREATE INDEX observation_project_measure_idx ON @extschema@.observation (project_id, measure_id, week_start);
 CREATE INDEX observation_measure_week_idx ON @extschema@.observation (measure_id, week_start);
@@ -198,7 +222,12 @@ CREATE TABLE @extschema@.phase (
   note text,
   PRIMARY KEY (facility_id, phase_id),
   UNIQUE (phase_id),
-  FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id)
+  FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id),
+  CONSTRAINT phase_label_length CHECK (length(label) BETWEEN 1 AND 80),
+  CONSTRAINT phase_label_not_formula CHECK (label !~ '^[-=+@\t\r]'),
+  CONSTRAINT phase_note_length CHECK (length(note) <= 2000),
+  CONSTRAINT phase_starts_on_range CHECK (starts_on BETWEEN '2000-01-02' AND '2100-12-26'),
+  CONSTRAINT phase_freeze_after_range CHECK (freeze_after <= 520)
 );
 ALTER SEQUENCE @extschema@.phase_id_seq OWNED BY @extschema@.phase.phase_id;
 CREATE UNIQUE INDEX phase_start_idx ON @extschema@.phase (project_id, coalesce(measure_id, 0), starts_on);
@@ -225,7 +254,9 @@ CREATE TABLE @extschema@.annotation (
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (facility_id, annotation_id),
   UNIQUE (annotation_id),
-  FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id)
+  FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id),
+  CONSTRAINT annotation_text_not_formula CHECK (text !~ '^[-=+@\t\r]'),
+  CONSTRAINT annotation_week_range CHECK (week_start BETWEEN '2000-01-02' AND '2100-12-26')
 );
 ALTER SEQUENCE @extschema@.annotation_id_seq OWNED BY @extschema@.annotation.annotation_id;
 CREATE INDEX annotation_week_idx ON @extschema@.annotation (project_id, week_start);
@@ -249,7 +280,10 @@ CREATE TABLE @extschema@.goal (
   set_by name NOT NULL DEFAULT @extschema@.acting_role(),
   set_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (facility_id, project_id, measure_id),
-  FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id)
+  FOREIGN KEY (project_id, facility_id) REFERENCES @extschema@.project (project_id, facility_id),
+  -- the measure's own scale (a proportion from 0 to 1) is checked by bounds_check
+  CONSTRAINT goal_target_range CHECK (target BETWEEN -1e12 AND 1e12),
+  CONSTRAINT goal_target_date_range CHECK (target_date BETWEEN '2000-01-01' AND '2100-12-31')
 );
 COMMENT ON TABLE @extschema@.goal IS 'The SMART-goal target of a project''s measure, in the measure''s own units (a proportion as 0 to 1).';
 COMMENT ON COLUMN @extschema@.goal.facility_id IS 'The facility.';
@@ -295,7 +329,9 @@ CREATE TABLE @extschema@.publication (
   prepared_at timestamptz NOT NULL DEFAULT now(),
   approved_by name,
   approved_at timestamptz,
-  CONSTRAINT publication_weeks_ordered CHECK (last_week >= first_week)
+  CONSTRAINT publication_weeks_ordered CHECK (last_week >= first_week),
+  min_contributors integer NOT NULL DEFAULT 3 CONSTRAINT publication_min_contributors CHECK (min_contributors >= 3),
+  CONSTRAINT publication_title_not_formula CHECK (title !~ '^[-=+@\t\r]')
 );
 ALTER SEQUENCE @extschema@.publication_id_seq OWNED BY @extschema@.publication.publication_id;
 COMMENT ON TABLE @extschema@.publication IS 'A public aggregate of one measure over a period (and optionally one cohort), prepared by staff from the facilities sharing the measure publicly.';
@@ -311,6 +347,7 @@ COMMENT ON COLUMN @extschema@.publication.prepared_by IS 'Staff role that prepar
 COMMENT ON COLUMN @extschema@.publication.prepared_at IS 'When the figures were computed.';
 COMMENT ON COLUMN @extschema@.publication.approved_by IS 'Staff role that approved it for publication; NULL until then.';
 COMMENT ON COLUMN @extschema@.publication.approved_at IS 'When staff approved it.';
+COMMENT ON COLUMN @extschema@.publication.min_contributors IS 'Fewest facilities a published figure may pool (at least 3): a week with fewer is suppressed, and no combination of publications may single out fewer.';
 
 CREATE TABLE @extschema@.publication_contributor (
   publication_id integer NOT NULL REFERENCES @extschema@.publication ON DELETE CASCADE,
@@ -335,7 +372,8 @@ CREATE TABLE @extschema@.publication_cell (
   y double precision,
   suppressed boolean NOT NULL,
   small_denominator boolean NOT NULL,
-  CONSTRAINT publication_cell_key UNIQUE NULLS NOT DISTINCT (publication_id, week_start)
+  CONSTRAINT publication_cell_key UNIQUE NULLS NOT DISTINCT (publication_id, week_start),
+  contributor_ids integer[]
 );
 COMMENT ON TABLE @extschema@.publication_cell IS 'The figures of a publication, suppressed when prepared: one row per week and one (week_start NULL) for the whole period.';
 COMMENT ON COLUMN @extschema@.publication_cell.publication_id IS 'The publication.';
@@ -345,41 +383,64 @@ COMMENT ON COLUMN @extschema@.publication_cell.numerator IS 'Pooled numerator; N
 COMMENT ON COLUMN @extschema@.publication_cell.denominator IS 'Pooled denominator; NULL when suppressed.';
 COMMENT ON COLUMN @extschema@.publication_cell.y IS 'numerator / denominator times the measure''s multiplier (the count for count measures); NULL when suppressed.';
 COMMENT ON COLUMN @extschema@.publication_cell.suppressed IS 'True when a figure is hidden: a count (or its complement) from 1 to min_cell - 1, or one that such a count could be derived from.';
+COMMENT ON COLUMN @extschema@.publication_cell.contributor_ids IS 'The facilities pooled in a week''s figures (NULL on the period total): what the check against differencing publications compares. Never shown to clients.';
 COMMENT ON COLUMN @extschema@.publication_cell.small_denominator IS 'True when the denominator is below min_denominator: too small to judge reliably.';
 
--- The chart cache: a one-chart request is served from here when nothing in
--- its project changed since the chart was drawn.  Freshness is judged by
--- transaction visibility, not by counters: every writing transaction leaves
--- one chart_change row per project it touched, and a cached chart is stale
--- as soon as a committed change is not visible in the snapshot it was drawn
--- from, whatever order the changes committed in.  Neither table is dumped.
+-- The chart cache.  A one-chart request is served from chart_cache when the
+-- chart was drawn at the project's current data version, as the reader's own
+-- snapshot sees it (chart_version).  Every transaction that changes what a
+-- project's charts show marks the project in chart_change as it writes, and
+-- as it commits turns its marks into one version bump per project, under the
+-- version row's lock: versions are bumped in commit order, so a snapshot's
+-- version of a project names exactly the writers of it that the snapshot
+-- sees.  None of the three tables is dumped.
 CREATE TABLE @extschema@.chart_change (
-  facility_id integer NOT NULL,
   project_id integer NOT NULL,
   xact xid8 NOT NULL,
-  PRIMARY KEY (facility_id, project_id, xact)
+  facility_id integer NOT NULL,
+  PRIMARY KEY (project_id, xact)
 );
-COMMENT ON TABLE @extschema@.chart_change IS 'Which transactions changed a project''s charts (its weeks, phases, annotations, goals, names): one row per project and writing transaction. Judges chart_cache rows stale.';
-COMMENT ON COLUMN @extschema@.chart_change.facility_id IS 'The facility.';
+COMMENT ON TABLE @extschema@.chart_change IS 'Projects whose charts the open transaction changed (its weeks, phases, annotations, goals, names, sharing): one row per project and writing transaction, visible only to that transaction, turned into a chart_version bump as it commits.';
 COMMENT ON COLUMN @extschema@.chart_change.project_id IS 'The project.';
 COMMENT ON COLUMN @extschema@.chart_change.xact IS 'The writing transaction.';
+COMMENT ON COLUMN @extschema@.chart_change.facility_id IS 'The facility.';
 
-CREATE TABLE @extschema@.chart_cache (
+CREATE TABLE @extschema@.chart_version (
+  project_id integer PRIMARY KEY,
   facility_id integer NOT NULL,
+  version bigint NOT NULL,
+  bumped_by xid8 NOT NULL
+);
+COMMENT ON TABLE @extschema@.chart_version IS 'The version of each project''s chart data: bumped once by every committed transaction that changed the project''s charts, in commit order. No row: version 0. Never empty it without emptying chart_cache too (old charts would match again).';
+COMMENT ON COLUMN @extschema@.chart_version.project_id IS 'The project.';
+COMMENT ON COLUMN @extschema@.chart_version.facility_id IS 'The facility.';
+COMMENT ON COLUMN @extschema@.chart_version.version IS 'Number of committed transactions that changed the project''s charts (since the extension was installed or restored).';
+COMMENT ON COLUMN @extschema@.chart_version.bumped_by IS 'The transaction that bumped it last.';
+
+-- Insert-only: a drawer never waits on another's uncommitted row (no unique
+-- key to conflict on); the versions a commit made stale are deleted by that
+-- commit.  The documents are stored uncompressed: compressing them on every
+-- draw and decompressing them on every request costs more than the disk.
+CREATE TABLE @extschema@.chart_cache (
   project_id integer NOT NULL,
   measure_id integer NOT NULL,
   variant text NOT NULL CHECK (variant IN ('own', 'network')),
-  drawn_in pg_snapshot NOT NULL,
+  version bigint NOT NULL,
+  as_of_week date NOT NULL,
+  facility_id integer NOT NULL,
   chart_json jsonb,
-  chart_svg text,
-  PRIMARY KEY (facility_id, project_id, measure_id, variant)
+  chart_svg text
 );
-COMMENT ON TABLE @extschema@.chart_cache IS 'Charts of whole series as chart_json and chart_svg return them: the own variant (names, annotations) for the facility and staff, the network variant for its peers.';
-COMMENT ON COLUMN @extschema@.chart_cache.facility_id IS 'The facility.';
+ALTER TABLE @extschema@.chart_cache ALTER COLUMN chart_json SET STORAGE EXTERNAL,
+                                    ALTER COLUMN chart_svg SET STORAGE EXTERNAL;
+CREATE INDEX chart_cache_key_idx ON @extschema@.chart_cache (project_id, measure_id, variant, version);
+COMMENT ON TABLE @extschema@.chart_cache IS 'Charts of whole series as chart_json and chart_svg return them, each with the project data version it was drawn at: the own variant (names, annotations) for the facility and staff, the network variant for its peers.';
 COMMENT ON COLUMN @extschema@.chart_cache.project_id IS 'The project.';
 COMMENT ON COLUMN @extschema@.chart_cache.measure_id IS 'The measure.';
 COMMENT ON COLUMN @extschema@.chart_cache.variant IS 'own (as the facility and staff see it) or network (as its peers see it).';
-COMMENT ON COLUMN @extschema@.chart_cache.drawn_in IS 'The snapshot the chart was drawn from.';
+COMMENT ON COLUMN @extschema@.chart_cache.version IS 'The project''s chart_version the chart was drawn at, in the drawing snapshot.';
+COMMENT ON COLUMN @extschema@.chart_cache.as_of_week IS 'The current week when it was drawn (chart_points leaves out weeks after it).';
+COMMENT ON COLUMN @extschema@.chart_cache.facility_id IS 'The facility.';
 COMMENT ON COLUMN @extschema@.chart_cache.chart_json IS 'The chart as learning_network.chart_json returns it.';
 COMMENT ON COLUMN @extschema@.chart_cache.chart_svg IS 'The chart as learning_network.chart_svg returns it.';
 

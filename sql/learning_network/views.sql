@@ -45,9 +45,19 @@ COMMENT ON COLUMN @extschema@.projects.started_on IS 'Start of baseline data col
 
 CREATE OR REPLACE VIEW @extschema@.chart_points WITH (security_invoker = true, security_barrier = true) AS
 WITH series AS (
-  SELECT facility_id, project_id, measure_id, min(week_start) AS first_week, max(week_start) AS last_week
-  FROM learning_network_internal.observation
-  GROUP BY facility_id, project_id, measure_id
+  -- the grid spans the series' weeks within the bounds every write now
+  -- meets: a week stored by 0.1.0 in 4713 BC or beyond today (or numbers
+  -- beyond the bounds) is left out, so no one can blow up a peer's view.
+  -- (Filtered in the aggregates, not the scan: the planner's estimate of
+  -- the scan stays right.)
+  SELECT o.facility_id, o.project_id, o.measure_id,
+         min(o.week_start) FILTER (WHERE b.ok) AS first_week, max(o.week_start) FILTER (WHERE b.ok) AS last_week
+  FROM learning_network_internal.observation o
+  CROSS JOIN LATERAL (
+    SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value)
+           AND o.week_start <= @extschema@.week_start(current_date) AS ok) b
+  GROUP BY o.facility_id, o.project_id, o.measure_id
+  HAVING bool_or(b.ok)
 ), grid AS (
   -- every week from the first to the last: a missing week is a NULL point
   SELECT s.facility_id, s.project_id, s.measure_id, s.first_week, w AS week_start
@@ -60,14 +70,19 @@ WITH series AS (
   -- whole project (the measure's on a tie); one sort, not a probe per week
   SELECT DISTINCT ON (g.facility_id, g.project_id, g.measure_id, g.week_start)
          g.facility_id, g.project_id, g.measure_id, g.week_start,
-         o.numerator, o.denominator, o.value, coalesce(o.excluded, false) AS excluded,
-         o.week_start IS NOT NULL AS reported,
+         CASE WHEN b.ok THEN o.numerator END AS numerator, CASE WHEN b.ok THEN o.denominator END AS denominator,
+         CASE WHEN b.ok THEN o.value END AS value, coalesce(b.ok AND o.excluded, false) AS excluded,
+         coalesce(b.ok, false) AS reported,
          ph.phase_id, coalesce(ph.starts_on, g.first_week) AS phase_start,
-         coalesce(ph.label, 'Baseline') AS phase_label, ph.freeze_after
+         -- labels are at most 80 characters (longer ones stored by 0.1.0 are cut)
+         left(coalesce(ph.label, 'Baseline'), 80) AS phase_label, ph.freeze_after
   FROM grid g
   LEFT JOIN learning_network_internal.observation o
     ON o.facility_id = g.facility_id AND o.project_id = g.project_id
    AND o.measure_id = g.measure_id AND o.week_start = g.week_start
+  -- a week whose numbers break the bounds (stored by 0.1.0) is a gap
+  CROSS JOIN LATERAL (
+    SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value) AS ok) b
   LEFT JOIN learning_network_internal.phase ph
     ON ph.project_id = g.project_id AND ph.facility_id = g.facility_id
    AND (ph.measure_id = g.measure_id OR ph.measure_id IS NULL) AND ph.starts_on <= g.week_start
@@ -141,6 +156,7 @@ CROSS JOIN LATERAL (
   SELECT CASE WHEN c.chart LIKE 'g%' THEN (c.pt).ucl - 3 * (c.pt).sigma ELSE (c.pt).cl END AS centre) z
 LEFT JOIN learning_network_internal.goal gl
   ON gl.facility_id = c.facility_id AND gl.project_id = c.project_id AND gl.measure_id = c.measure_id
+ AND gl.target BETWEEN -1e12 AND 1e12   -- a goal stored by 0.1.0 beyond the bounds is not drawn
 LEFT JOIN (
   -- a week's annotations for the measure and for the whole project
   SELECT a.facility_id, a.project_id, am.measure_id, a.week_start,
@@ -193,7 +209,7 @@ COMMENT ON COLUMN @extschema@.chart_points.rules_nhs IS 'Signal by an NHS Making
 COMMENT ON COLUMN @extschema@.chart_points.rules_anhoej IS 'Signal by Anhoej runs analysis.';
 COMMENT ON COLUMN @extschema@.chart_points.signal_rules IS 'Codes of the rules signalling, comma-separated.';
 COMMENT ON COLUMN @extschema@.chart_points.invalid IS 'True when the week''s numbers cannot be charted.';
-COMMENT ON COLUMN @extschema@.chart_points.variation IS 'improvement, concern or common_cause (neutral_high or neutral_low for neutral measures).';
+COMMENT ON COLUMN @extschema@.chart_points.variation IS 'improvement, concern or common_cause (neutral_high or neutral_low for neutral measures); special_cause for a signal without direction (hugging the centre line).';
 COMMENT ON COLUMN @extschema@.chart_points.signal_y IS 'y on signal weeks only, to draw signals as their own series.';
 
 CREATE OR REPLACE VIEW @extschema@.series_status WITH (security_invoker = true, security_barrier = true) AS
@@ -226,7 +242,7 @@ JOIN learning_network_internal.measure m ON m.measure_id = c.measure_id
 WHERE c.recency = 1;
 
 COMMENT ON VIEW @extschema@.series_status IS
-  'One row per project and measure: where the series stands now - latest week, its variation (improvement, concern or common cause), signals in the current phase, weeks missing, and assurance against the goal (pass, fail, hit_and_miss).';
+  'One row per project and measure: where the series stands now - latest week, its variation (improvement, concern, common cause, or special cause without direction), signals in the current phase, weeks missing, and assurance against the goal (pass, fail, hit_and_miss).';
 COMMENT ON COLUMN @extschema@.series_status.project_id IS 'Project identifier.';
 COMMENT ON COLUMN @extschema@.series_status.project_title IS 'Project title.';
 COMMENT ON COLUMN @extschema@.series_status.facility_id IS 'Facility identifier.';
@@ -256,11 +272,19 @@ COMMENT ON COLUMN @extschema@.series_status.assurance IS 'pass (the process will
 
 CREATE OR REPLACE VIEW @extschema@.network_weekly WITH (security_invoker = true, security_barrier = true) AS
 WITH pooled AS (
-  SELECT o.measure_id, o.week_start, count(*) AS facilities_reporting,
-         sum(o.numerator) AS numerator, sum(o.denominator) AS denominator, avg(o.value) AS value
+  -- every week's numbers are bounded (at most 1e9 counted, 1e12 in size),
+  -- so no sum can overflow; rows stored by 0.1.0 beyond the bounds are left out
+  -- (filtered in the aggregates, so the scan's estimate stays right)
+  SELECT o.measure_id, o.week_start, count(*) FILTER (WHERE b.ok) AS facilities_reporting,
+         sum(o.numerator) FILTER (WHERE b.ok) AS numerator, sum(o.denominator) FILTER (WHERE b.ok) AS denominator,
+         avg(o.value) FILTER (WHERE b.ok) AS value
   FROM learning_network_internal.observation o
+  CROSS JOIN LATERAL (
+    SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value)
+           AND o.week_start <= @extschema@.week_start(current_date) AS ok) b
   WHERE NOT o.excluded
   GROUP BY o.measure_id, o.week_start
+  HAVING bool_or(b.ok)
 ), charted AS (
   SELECT p.*, m.kind, m.multiplier,
          -- pooled denominators are large: Laney's charts for proportions and rates
@@ -302,20 +326,29 @@ COMMENT ON COLUMN @extschema@.network_weekly.lcl IS 'Lower control limit.';
 COMMENT ON COLUMN @extschema@.network_weekly.ucl IS 'Upper control limit.';
 COMMENT ON COLUMN @extschema@.network_weekly.signal IS 'True for a special-cause signal.';
 COMMENT ON COLUMN @extschema@.network_weekly.signal_rules IS 'Codes of the rules signalling, comma-separated.';
-COMMENT ON COLUMN @extschema@.network_weekly.variation IS 'improvement, concern or common_cause.';
+COMMENT ON COLUMN @extschema@.network_weekly.variation IS 'improvement, concern or common_cause; special_cause for a signal without direction (hugging the centre line).';
 COMMENT ON COLUMN @extschema@.network_weekly.signal_y IS 'y on signal weeks only.';
 
 CREATE OR REPLACE VIEW @extschema@.facility_comparison WITH (security_invoker = true, security_barrier = true) AS
 WITH anchor AS (
-  SELECT measure_id, max(week_start) AS last_week FROM learning_network_internal.observation GROUP BY measure_id
+  -- as in network_weekly: rows beyond the bounds (stored by 0.1.0) are left out
+  SELECT o.measure_id, max(o.week_start) FILTER (WHERE b.ok) AS last_week
+  FROM learning_network_internal.observation o
+  CROSS JOIN LATERAL (
+    SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value)
+           AND o.week_start <= @extschema@.week_start(current_date) AS ok) b
+  GROUP BY o.measure_id
 ), per_facility AS (
   SELECT o.measure_id, w.window_weeks, o.facility_id, a.last_week,
-         sum(o.numerator)::double precision AS x, sum(o.denominator) AS n
+         sum(o.numerator) FILTER (WHERE b.ok)::double precision AS x, sum(o.denominator) FILTER (WHERE b.ok) AS n
   FROM learning_network_internal.observation o
+  CROSS JOIN LATERAL (
+    SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value) AS ok) b
   JOIN anchor a ON a.measure_id = o.measure_id
   CROSS JOIN (VALUES (13), (26), (52)) w(window_weeks)
   WHERE NOT o.excluded AND o.week_start > a.last_week - 7 * w.window_weeks
   GROUP BY o.measure_id, w.window_weeks, o.facility_id, a.last_week
+  HAVING bool_or(b.ok)
 ), scored AS (
   SELECT f.*, m.kind, m.multiplier,
          sum(f.x) OVER t / sum(f.n) OVER t AS p0,
@@ -381,10 +414,16 @@ COMMENT ON COLUMN @extschema@.facility_comparison.outside998 IS 'Outside the 99.
 
 CREATE OR REPLACE VIEW @extschema@.data_completeness WITH (security_invoker = true, security_barrier = true) AS
 WITH series AS (
-  SELECT o.facility_id, o.project_id, o.measure_id, min(o.week_start) AS first_week,
-         max(o.week_start) AS latest_week, count(*) AS weeks_reported, max(o.entered_at) AS last_entered_at
+  -- rows beyond the bounds (stored by 0.1.0) are left out, as in chart_points
+  SELECT o.facility_id, o.project_id, o.measure_id, min(o.week_start) FILTER (WHERE b.ok) AS first_week,
+         max(o.week_start) FILTER (WHERE b.ok) AS latest_week, count(*) FILTER (WHERE b.ok) AS weeks_reported,
+         max(o.entered_at) FILTER (WHERE b.ok) AS last_entered_at
   FROM learning_network_internal.observation o
+  CROSS JOIN LATERAL (
+    SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value)
+           AND o.week_start <= @extschema@.week_start(current_date) AS ok) b
   GROUP BY o.facility_id, o.project_id, o.measure_id
+  HAVING bool_or(b.ok)
 ), changes AS (
   SELECT h.facility_id, h.project_id, h.measure_id,
          count(*) FILTER (WHERE h.operation = 'update') AS corrections,

@@ -8,13 +8,14 @@ CREATE TYPE @extschema@.point AS (
   sigma double precision,
   signal boolean,
   signals text[],
-  variation text
+  variation text,
+  y_lower double precision
 );
 
 COMMENT ON TYPE @extschema@.point IS
   'One control chart point as returned by spc.chart: plotted value, centre line, 3-sigma limits, the point''s sigma, and its signals.';
 COMMENT ON COLUMN @extschema@.point.y IS
-  'The plotted statistic: value (run, i, g, t), moving range (mr), subgroup mean, standard deviation or range (xbar, s, r), proportion (p, pp), count (np, c) or rate (u, up). NULL for a missing or invalid point.';
+  'The plotted statistic: value, or ratio sum(x)/sum(n) when n is given (run, i), moving range (mr; of those ratios with n), subgroup mean, standard deviation or range (xbar, s, r), proportion (p, pp), count (np, c), rate (u, up), the EWMA (ewma) or the upper CUSUM (cusum, bcusum, racusum); multiplied by multiply=M. NULL for a missing or invalid point.';
 COMMENT ON COLUMN @extschema@.point.cl IS
   'Centre line of the point''s phase (the median for run and g charts).';
 COMMENT ON COLUMN @extschema@.point.lcl IS
@@ -26,9 +27,11 @@ COMMENT ON COLUMN @extschema@.point.sigma IS
 COMMENT ON COLUMN @extschema@.point.signal IS
   'True when the point takes part in any special-cause pattern of the selected rules.';
 COMMENT ON COLUMN @extschema@.point.signals IS
-  'Codes of every rule the point takes part in (ihi1..ihi5, we1..we4, nelson1..nelson8, nhs1..nhs4, anhoej_run, anhoej_crossings), plus invalid for a data problem.';
+  'Codes of every rule the point takes part in (ihi1..ihi5, we1..we4, nelson1..nelson8, nhs1..nhs4, anhoej_run, anhoej_crossings, limits; ewma, cusum_upper, cusum_lower for the cumulative charts), plus invalid for a data problem.';
 COMMENT ON COLUMN @extschema@.point.variation IS
-  'improvement, concern or common_cause (improvement up or down); neutral_high, neutral_low or common_cause (neutral); NULL without improvement or for a missing point.';
+  'improvement, concern or common_cause (improvement up or down); neutral_high, neutral_low or common_cause (neutral); special_cause for a signal without direction (hugging, alternation, mixture, too few crossings); NULL without improvement or for a missing point.';
+COMMENT ON COLUMN @extschema@.point.y_lower IS
+  'The lower statistic of the two-sided CUSUMs (cusum: -C-, plotted negative as qcc; bcusum and racusum: the lower CUSUM for odds ratio 1/or, <= 0), tested against lcl; y is then the upper statistic. NULL for every other chart.';
 
 CREATE TYPE @extschema@.phase AS (
   n_subgroups integer,

@@ -53,7 +53,7 @@ void
 spc_limits_proportion(SpcWork *w)
 {
 	SpcChartType type = w->spec->type;
-	double		pbar = pooled_ratio(w);
+	double		pbar = spc_centre(w, pooled_ratio(w));
 	double		sigma_unit = sqrt(pbar * (1.0 - pbar));
 	double		factor = 1.0;
 
@@ -87,7 +87,7 @@ spc_limits_proportion(SpcWork *w)
 void
 spc_limits_c(SpcWork *w)
 {
-	w->cl = spc_mean_est(w, w->y);
+	w->cl = spc_centre(w, spc_mean_est(w, w->y));
 	w->sigma = sqrt(w->cl);
 	for (size_t i = 0; i < w->count; i++)
 		spc_set_point(w, i, w->cl, w->cl, w->sigma, 0.0, INFINITY);
@@ -100,7 +100,7 @@ spc_limits_c(SpcWork *w)
 void
 spc_limits_rate(SpcWork *w)
 {
-	double		ubar = pooled_ratio(w);
+	double		ubar = spc_centre(w, pooled_ratio(w));
 	double		sigma_unit = sqrt(ubar);
 	double		factor = 1.0;
 

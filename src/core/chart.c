@@ -14,12 +14,19 @@
 size_t
 spc_scratch_size(size_t count)
 {
-	/* y, zone, tmp, tmp2, two indices and one role byte per subgroup */
-	const size_t per_subgroup = 4 * sizeof(double) + 2 * sizeof(size_t) + 1;
+	/* y, zone, tmp, tmp2, two indices, a role byte and an invalid flag each */
+	const size_t per_subgroup = 4 * sizeof(double) + 2 * sizeof(size_t) + 1 + sizeof(bool);
 
 	if (count > (SIZE_MAX - 64) / per_subgroup)
 		return 0;
 	return count * per_subgroup + 64;
+}
+
+/* The chart's centre: the fixed cl= of the chart argument, or the estimate. */
+double
+spc_centre(const SpcWork *w, double estimate)
+{
+	return isnan(w->spec->cl) ? estimate : w->spec->cl;
 }
 
 double
@@ -212,6 +219,16 @@ compute_limits(SpcWork *w)
 		case SPC_CHART_T:
 			spc_limits_t(w);
 			break;
+		case SPC_CHART_EWMA:
+			spc_limits_ewma(w);
+			break;
+		case SPC_CHART_CUSUM:
+			spc_limits_cusum(w);
+			break;
+		case SPC_CHART_BCUSUM:
+		case SPC_CHART_RACUSUM:
+			spc_limits_bcusum(w);
+			break;
 		case SPC_CHART_COUNT:
 			break;
 	}
@@ -258,6 +275,105 @@ summarise_phase(const SpcWork *w, SpcPhase *phase)
 		w->n_est < SPC_TRIAL_SUBGROUPS;
 }
 
+/* v times m; a product beyond the doubles is no value (NaN, SQL NULL). */
+static double
+scaled(double v, double m)
+{
+	double		r = v * m;
+
+	return isfinite(r) ? r : NAN;
+}
+
+/*
+ * multiply=M: every value a reader sees, scaled for display (per cent, per
+ * 1,000), after everything is computed, as qicharts2.
+ */
+static void
+apply_multiplier(SpcWork *w, SpcPhase *phase)
+{
+	double		m = w->spec->multiply;
+
+	if (m == 1.0)
+		return;
+	for (size_t i = 0; i < w->count; i++)
+	{
+		SpcPoint   *pt = &w->pt[i];
+
+		pt->y = scaled(pt->y, m);
+		pt->y_lower = scaled(pt->y_lower, m);
+		pt->cl = scaled(pt->cl, m);
+		pt->lcl = scaled(pt->lcl, m);
+		pt->ucl = scaled(pt->ucl, m);
+		pt->sigma = scaled(pt->sigma, m);
+		/* a point without a value has no variation */
+		if (isnan(pt->y))
+			pt->variation = SPC_VARIATION_NONE;
+	}
+	phase->cl = scaled(phase->cl, m);
+	phase->avg_lcl = scaled(phase->avg_lcl, m);
+	phase->avg_ucl = scaled(phase->avg_ucl, m);
+	phase->sigma = scaled(phase->sigma, m);
+}
+
+/*
+ * Which subgroups estimate.  A partition without a single baseline subgroup
+ * (a phase wholly after the baseline period) estimates from all its
+ * subgroups, as if every row were baseline: limits from nowhere would be no
+ * limits at all.  freeze=N then keeps the first N subgroups.
+ */
+static void
+assign_roles(SpcWork *w, const bool *invalid)
+{
+	bool		any_baseline = false;
+
+	for (size_t i = 0; i < w->count; i++)
+		if (!invalid[i] && w->sg[i].status == SPC_STATUS_OK && w->sg[i].baseline)
+			any_baseline = true;
+	w->n_est = 0;
+	for (size_t i = 0; i < w->count; i++)
+	{
+		const SpcSubgroup *sg = &w->sg[i];
+		bool		baseline = any_baseline ? sg->baseline : true;
+
+		if (w->spec->freeze > 0 && i >= (size_t) w->spec->freeze)
+			baseline = false;
+		if (isnan(w->y[i]))
+			w->role[i] = SPC_ROLE_GAP;
+		else if (sg->excluded || !baseline)
+			w->role[i] = SPC_ROLE_SKIP;
+		else
+		{
+			w->role[i] = SPC_ROLE_EST;
+			w->n_est++;
+		}
+	}
+}
+
+/* The rules, variation and summary of ewma and the CUSUMs. */
+static void
+finish_cumulative(SpcWork *w, SpcImprovement improvement, SpcPhase *phase, const bool *invalid)
+{
+	summarise_phase(w, phase);
+	phase->sigma_signals = 0;
+	phase->trial = phase->trial && (isnan(w->spec->cl) || isnan(w->spec->sigma));
+	phase->n_useful = phase->longest_run = phase->n_crossings = 0;
+	phase->longest_run_max = phase->n_crossings_min = -1;
+	phase->runs_signal = false;
+	for (size_t i = 0; i < w->count; i++)
+	{
+		SpcPoint   *pt = &w->pt[i];
+
+		if (invalid[i])
+		{
+			pt->y = pt->y_lower = pt->lcl = pt->ucl = pt->sigma = NAN;
+			pt->codes = SPC_BIT(SPC_CODE_INVALID);
+		}
+		if (pt->codes & (SPC_BIT(SPC_CODE_INVALID) - 1))
+			phase->sigma_signals++;
+	}
+	spc_classify_points(w, improvement);
+}
+
 void
 spc_compute(const SpcChartSpec *spec, const SpcRules *rules,
 			SpcImprovement improvement,
@@ -266,6 +382,8 @@ spc_compute(const SpcChartSpec *spec, const SpcRules *rules,
 {
 	SpcWork		w;
 	SpcPhase	local_phase;
+	bool		any_ratio = false;
+	bool	   *invalid;
 
 	w.spec = spec;
 	w.sg = subgroups;
@@ -277,32 +395,40 @@ spc_compute(const SpcChartSpec *spec, const SpcRules *rules,
 	w.tmp2 = w.tmp + count;
 	w.index = (size_t *) (w.tmp2 + count);
 	w.role = (unsigned char *) (w.index + 2 * count);
+	invalid = (bool *) (w.role + count);
 	w.n_est = 0;
 	w.cl = w.sigma = w.sigma_z = NAN;
+	if (phase == NULL)
+		phase = &local_phase;
 
+	for (size_t i = 0; i < count; i++)
+		any_ratio = any_ratio || subgroups[i].ratio;
 	for (size_t i = 0; i < count; i++)
 	{
 		const SpcSubgroup *sg = &subgroups[i];
 
-		w.y[i] = plotted_value(spec, subgroups, i);
+		/* with ratios, a value without its denominator cannot be placed */
+		invalid[i] = sg->status == SPC_STATUS_INVALID ||
+			(any_ratio && !sg->ratio && sg->status == SPC_STATUS_OK);
+		w.y[i] = invalid[i] ? NAN : plotted_value(spec, subgroups, i);
 		w.zone[i] = NAN;
-		if (isnan(w.y[i]))
-			w.role[i] = SPC_ROLE_GAP;
-		else if (sg->excluded || !sg->baseline)
-			w.role[i] = SPC_ROLE_SKIP;
-		else
-		{
-			w.role[i] = SPC_ROLE_EST;
-			w.n_est++;
-		}
 		points[i].y = w.y[i];
+		points[i].y_lower = NAN;
 		points[i].cl = points[i].lcl = points[i].ucl = points[i].sigma = NAN;
 		points[i].codes = 0;
 		points[i].variation = SPC_VARIATION_NONE;
 		points[i].trend = 0;
 	}
+	assign_roles(&w, invalid);
 
 	compute_limits(&w);
+
+	if (spc_chart_is_cumulative(spec->type))
+	{
+		finish_cumulative(&w, improvement, phase, invalid);
+		apply_multiplier(&w, phase);
+		return;
+	}
 
 	for (size_t i = 0; i < count; i++)
 	{
@@ -322,7 +448,7 @@ spc_compute(const SpcChartSpec *spec, const SpcRules *rules,
 			pt->lcl = pt->ucl = pt->sigma = NAN;
 			w.zone[i] = NAN;
 		}
-		if (subgroups[i].status == SPC_STATUS_INVALID)
+		if (invalid[i])
 		{
 			pt->y = pt->lcl = pt->ucl = pt->sigma = NAN;
 			pt->codes |= SPC_BIT(SPC_CODE_INVALID);
@@ -337,10 +463,9 @@ spc_compute(const SpcChartSpec *spec, const SpcRules *rules,
 	if (!isfinite(w.sigma_z))
 		w.sigma_z = NAN;
 
-	if (phase == NULL)
-		phase = &local_phase;
 	summarise_phase(&w, phase);
 	spc_runs_analysis(&w, phase,
 					  rules->enabled[SPC_PRESET_ANHOEJ] && spec->type != SPC_CHART_MR);
 	spc_apply_rules(&w, rules, improvement);
+	apply_multiplier(&w, phase);
 }

@@ -1,8 +1,8 @@
 /*
  * src/core/constants.c
  *
- * Control chart constants.  c4 is computed exactly (through lgamma, so large
- * subgroups do not overflow), as qicharts2 does.  d2 and d3 are the tables
+ * Control chart constants.  c4 is computed exactly, as qicharts2 does (but
+ * without its cancellation for huge subgroups).  d2 and d3 are the tables
  * qcc uses (d2 to 3 decimals for n <= 25, d3 to 7 decimals for n <= 50), so
  * that the qcc-compatible estimators agree with qcc to the last digit.
  */
@@ -28,13 +28,50 @@ static const double d3_table[51] = {
 	0.6521506
 };
 
+/*
+ * ln c4(n), with x = (n - 1) / 2, so that c4 = Gamma(x + 1/2) / (sqrt(x)
+ * Gamma(x)).  The difference of two lgamma values of size x ln x loses
+ * about log10(x ln x) digits, which at n = 10^7 is most of them; past
+ * n = 41 the asymptotic series of the log-gamma ratio (Bernoulli numbers,
+ * terms in x^-1 .. x^-9; the first omitted term is below 2e-17 there) is
+ * exact to rounding instead.
+ */
+static double
+log_c4(double n)
+{
+	double		x = (n - 1.0) / 2.0;
+
+	if (n < 41.0)
+		return 0.5 * log(2.0 / (n - 1.0)) + lgamma(n / 2.0) - lgamma(x);
+	{
+		double		r = 1.0 / x;
+		double		r2 = r * r;
+
+		return r * (-1.0 / 8.0 + r2 * (1.0 / 192.0 + r2 * (-1.0 / 640.0 +
+				   r2 * (17.0 / 14336.0 + r2 * (-31.0 / 18432.0)))));
+	}
+}
+
 /* c4(n) = sqrt(2/(n-1)) * Gamma(n/2) / Gamma((n-1)/2); NaN for n < 2. */
 double
 spc_c4(double n)
 {
 	if (!(n >= 2.0) || !isfinite(n))
 		return NAN;
-	return sqrt(2.0 / (n - 1.0)) * exp(lgamma(n / 2.0) - lgamma((n - 1.0) / 2.0));
+	return exp(log_c4(n));
+}
+
+/*
+ * c5(n) = sqrt(1 - c4(n)^2), the s chart's spread factor.  1 - c4^2 is about
+ * 1/(2n): taken from c4 it would cancel to nothing for large n, so it is
+ * -expm1(2 ln c4), exact to rounding wherever ln c4 is.
+ */
+double
+spc_c5(double n)
+{
+	if (!(n >= 2.0) || !isfinite(n))
+		return NAN;
+	return sqrt(-expm1(2.0 * log_c4(n)));
 }
 
 double

@@ -12,7 +12,7 @@
 void
 spc_limits_run(SpcWork *w)
 {
-	w->cl = spc_median_est(w, w->y);
+	w->cl = spc_centre(w, spc_median_est(w, w->y));
 	for (size_t i = 0; i < w->count; i++)
 		w->pt[i].cl = w->cl;
 }
@@ -26,7 +26,7 @@ spc_limits_i(SpcWork *w)
 {
 	double		floor = spc_requested_floor(w);
 
-	w->cl = spc_mean_est(w, w->y);
+	w->cl = spc_centre(w, spc_mean_est(w, w->y));
 	w->sigma = spc_mr_mean(w, w->y, w->spec->screen) / SPC_D2_MR;
 	for (size_t i = 0; i < w->count; i++)
 		spc_set_point(w, i, w->cl, w->cl, w->sigma, floor, INFINITY);
@@ -40,7 +40,7 @@ spc_limits_i(SpcWork *w)
 void
 spc_limits_mr(SpcWork *w)
 {
-	w->cl = spc_mean_est(w, w->y);
+	w->cl = spc_centre(w, spc_mean_est(w, w->y));
 	w->sigma = w->cl / SPC_D2_MR;
 	for (size_t i = 0; i < w->count; i++)
 	{

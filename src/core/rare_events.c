@@ -18,12 +18,21 @@
 void
 spc_limits_g(SpcWork *w)
 {
-	double		mean = spc_mean_est(w, w->y);
+	double		mean = spc_centre(w, spc_mean_est(w, w->y));
 	bool		qcc = w->spec->method == SPC_METHOD_QCC;
 	double		var = qcc ? mean * (mean - 1.0) : mean * (mean + 1.0);
 	double		sigma = var > 0.0 ? sqrt(var) : NAN;
 
-	w->cl = qcc ? mean : spc_median_est(w, w->y);
+	/*
+	 * qicharts2 draws the median; with a given cl (the mean) it draws the
+	 * geometric median 0.693 cl (Provost & Murray 2011, p. 228).
+	 */
+	if (qcc)
+		w->cl = mean;
+	else if (!isnan(w->spec->cl))
+		w->cl = 0.693 * mean;
+	else
+		w->cl = spc_median_est(w, w->y);
 	w->sigma = sigma;
 	for (size_t i = 0; i < w->count; i++)
 		spc_set_point(w, i, w->cl, mean, sigma, 0.0, INFINITY);
@@ -46,7 +55,8 @@ spc_limits_t(SpcWork *w)
 
 	for (size_t i = 0; i < w->count; i++)
 		v[i] = isnan(w->y[i]) ? NAN : pow(w->y[i], 1.0 / T_POWER);
-	cl_w = spc_mean_est(w, v);
+	/* a given cl is on the scale of the times: transform it too */
+	cl_w = isnan(w->spec->cl) ? spc_mean_est(w, v) : pow(fmax(w->spec->cl, 0.0), 1.0 / T_POWER);
 	sigma_w = spc_mr_mean(w, v, w->spec->screen) / SPC_D2_MR;
 	w->cl = pow(cl_w, T_POWER);
 	w->sigma = sigma_w;

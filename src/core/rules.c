@@ -42,14 +42,24 @@ static const PresetCodes preset_codes[SPC_PRESET_COUNT] = {
 	[SPC_PRESET_NHS] = {SPC_CODE_NHS1, SPC_CODE_NHS4, SPC_CODE_NHS2, SPC_CODE_NHS3, NONE,
 	NONE, NONE, NONE},
 	[SPC_PRESET_ANHOEJ] = {NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE},
+	[SPC_PRESET_LIMITS] = {SPC_CODE_LIMITS, NONE, NONE, NONE, NONE, NONE, NONE, NONE},
 };
 
 #define LIMIT_CODES (SPC_BIT(SPC_CODE_IHI1) | SPC_BIT(SPC_CODE_WE1) | \
-					 SPC_BIT(SPC_CODE_NELSON1) | SPC_BIT(SPC_CODE_NHS1))
+					 SPC_BIT(SPC_CODE_NELSON1) | SPC_BIT(SPC_CODE_NHS1) | \
+					 SPC_BIT(SPC_CODE_LIMITS))
 #define TREND_CODES (SPC_BIT(SPC_CODE_IHI3) | SPC_BIT(SPC_CODE_NELSON3) | \
 					 SPC_BIT(SPC_CODE_NHS2))
 /* Every code except 'invalid' marks a special cause. */
 #define SIGNAL_CODES (SPC_BIT(SPC_CODE_INVALID) - 1)
+/*
+ * Patterns with no direction: hugging the centre line (ihi5, nelson7),
+ * staying away from it on both sides (nelson8), alternation (nelson4) and too
+ * few crossings (anhoej_crossings) say the process changed, not which way.
+ */
+#define UNDIRECTED_CODES (SPC_BIT(SPC_CODE_IHI5) | SPC_BIT(SPC_CODE_NELSON7) | \
+						  SPC_BIT(SPC_CODE_NELSON8) | SPC_BIT(SPC_CODE_NELSON4) | \
+						  SPC_BIT(SPC_CODE_ANHOEJ_CROSSINGS))
 
 /* The sequence: indices of the points sequence rules look at. */
 typedef struct Sequence
@@ -346,14 +356,23 @@ apply_preset(SpcWork *w, SpcPreset preset, const SpcPresetParams *p,
 }
 
 /*
- * Direction of a signal point: a point outside the limits by its side; else a
- * trend by its direction; else its side of the centre line.  0 when none.
+ * Direction of a signal point: a CUSUM by its side; a point outside the
+ * limits by its side; else a trend by its direction; else, for a directed
+ * pattern, its side of the centre line.  0 when none (only undirected
+ * patterns, or a point on the centre line).
  */
 static int
 signal_direction(const SpcPoint *pt)
 {
+	uint32_t	cusum = pt->codes & (SPC_BIT(SPC_CODE_CUSUM_UPPER) | SPC_BIT(SPC_CODE_CUSUM_LOWER));
+
+	if (cusum)
+		return cusum == SPC_BIT(SPC_CODE_CUSUM_UPPER) ? 1 :
+			cusum == SPC_BIT(SPC_CODE_CUSUM_LOWER) ? -1 : 0;
 	if ((pt->codes & TREND_CODES) && !(pt->codes & LIMIT_CODES) && pt->trend != 0)
 		return pt->trend;
+	if ((pt->codes & SIGNAL_CODES & ~UNDIRECTED_CODES) == 0)
+		return 0;
 	return side_of(pt);
 }
 
@@ -364,8 +383,10 @@ classify(const SpcPoint *pt, SpcImprovement improvement)
 
 	if (isnan(pt->y))
 		return SPC_VARIATION_NONE;
-	if ((pt->codes & SIGNAL_CODES) == 0 || (direction = signal_direction(pt)) == 0)
+	if ((pt->codes & SIGNAL_CODES) == 0)
 		return SPC_VARIATION_COMMON_CAUSE;
+	if ((direction = signal_direction(pt)) == 0)
+		return SPC_VARIATION_SPECIAL_CAUSE;
 	switch (improvement)
 	{
 		case SPC_IMPROVEMENT_UP:
@@ -390,6 +411,12 @@ spc_apply_rules(SpcWork *w, const SpcRules *rules, SpcImprovement improvement)
 	for (int p = 0; p < SPC_PRESET_COUNT; p++)
 		if (rules->enabled[p])
 			apply_preset(w, (SpcPreset) p, &rules->params[p], &seq, &zseq);
+	spc_classify_points(w, improvement);
+}
+
+void
+spc_classify_points(SpcWork *w, SpcImprovement improvement)
+{
 	if (improvement == SPC_IMPROVEMENT_NONE)
 		return;
 	for (size_t i = 0; i < w->count; i++)

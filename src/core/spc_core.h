@@ -31,6 +31,10 @@ typedef enum SpcChartType
 	SPC_CHART_UP,
 	SPC_CHART_G,
 	SPC_CHART_T,
+	SPC_CHART_EWMA,				/* qcc's ewma() */
+	SPC_CHART_CUSUM,			/* qcc's cusum(): tabular, standardized */
+	SPC_CHART_BCUSUM,			/* Bernoulli CUSUM (qicharts2's bchart) */
+	SPC_CHART_RACUSUM,			/* risk-adjusted CUSUM (Steiner et al. 2000) */
 	SPC_CHART_COUNT
 } SpcChartType;
 
@@ -41,14 +45,34 @@ typedef enum SpcMethod
 	SPC_METHOD_QCC
 } SpcMethod;
 
-/* A parsed chart argument, e.g. 'i', 'i(screen=false)', 'xbar(method=qcc)'. */
+/*
+ * A parsed chart argument, e.g. 'i', 'i(screen=false)', 'xbar(method=qcc)',
+ * 'p(freeze=12,multiply=100)', 'ewma(lambda=0.1)'.  NaN marks an option not
+ * given.
+ */
 typedef struct SpcChartSpec
 {
 	SpcChartType type;
 	SpcMethod	method;
 	bool		screen;			/* screened moving ranges (i, t, pp, up) */
 	bool		clip;			/* clip the lower limit at 0 when all y >= 0 (i, xbar) */
+	int			freeze;			/* the first N subgroups estimate; 0: all */
+	double		cl;				/* a fixed centre line (NaN: estimated) */
+	double		multiply;		/* display scale of y, lines and sigma (1) */
+	double		sigma;			/* known process sigma (ewma, cusum; NaN: estimated) */
+	double		lambda;			/* ewma smoothing weight (0.2) */
+	double		nsigma;			/* ewma limit width in sigmas (3) */
+	double		k;				/* cusum reference value in standard errors (0.5) */
+	double		h;				/* decision interval of the CUSUMs */
+	double		odds_ratio;		/* bcusum, racusum: odds ratio to detect (2) */
+	double		p0;				/* bcusum: in-control rate (NaN: baseline rate) */
 } SpcChartSpec;
+
+/* Charts that plot sum(x)/sum(n) per subgroup when n is given (qicharts2). */
+extern bool spc_chart_takes_ratio(SpcChartType type);
+
+/* The charts that monitor a cumulative statistic (no rule presets). */
+extern bool spc_chart_is_cumulative(SpcChartType type);
 
 /* Rule presets; a rules argument selects any combination of them. */
 typedef enum SpcPreset
@@ -58,6 +82,7 @@ typedef enum SpcPreset
 	SPC_PRESET_NELSON,
 	SPC_PRESET_NHS,
 	SPC_PRESET_ANHOEJ,
+	SPC_PRESET_LIMITS,			/* the limit test alone */
 	SPC_PRESET_COUNT
 } SpcPreset;
 
@@ -73,6 +98,10 @@ typedef enum SpcCode
 	SPC_CODE_NELSON5, SPC_CODE_NELSON6, SPC_CODE_NELSON7, SPC_CODE_NELSON8,
 	SPC_CODE_NHS1, SPC_CODE_NHS2, SPC_CODE_NHS3, SPC_CODE_NHS4,
 	SPC_CODE_ANHOEJ_RUN, SPC_CODE_ANHOEJ_CROSSINGS,
+	SPC_CODE_LIMITS,			/* preset limits: outside the limits */
+	SPC_CODE_EWMA,				/* the EWMA outside its limits */
+	SPC_CODE_CUSUM_UPPER,		/* upper CUSUM beyond its decision interval */
+	SPC_CODE_CUSUM_LOWER,		/* lower CUSUM beyond its decision interval */
 	SPC_CODE_INVALID,
 	SPC_CODE_COUNT
 } SpcCode;
@@ -111,8 +140,11 @@ typedef enum SpcVariation
 	SPC_VARIATION_IMPROVEMENT,
 	SPC_VARIATION_CONCERN,
 	SPC_VARIATION_NEUTRAL_HIGH,
-	SPC_VARIATION_NEUTRAL_LOW
+	SPC_VARIATION_NEUTRAL_LOW,
+	SPC_VARIATION_SPECIAL_CAUSE	/* a signal without direction (hugging...) */
 } SpcVariation;
+
+#define SPC_VARIATION_LAST SPC_VARIATION_SPECIAL_CAUSE
 
 /* NHS Making Data Count assurance of a goal against the process limits. */
 typedef enum SpcAssurance
@@ -140,6 +172,8 @@ typedef enum SpcParseStatus
 /* Room for the offending word in a parse error message. */
 #define SPC_PARSE_ERR_LEN 64
 
+/* A chart type with every option at its default. */
+extern void spc_chart_spec_init(SpcChartSpec *spec, SpcChartType type);
 extern SpcParseStatus spc_parse_chart(const char *text, SpcChartSpec *spec,
 									  char *bad, size_t badlen);
 extern SpcParseStatus spc_parse_rules(const char *text, SpcChartType chart,
@@ -178,6 +212,10 @@ typedef struct SpcAccum
 	double		m2;
 	double		min;
 	double		max;
+	int64_t		n_count;		/* rows with a value and a denominator */
+	double		log_up;			/* racusum: sum of ln(1 - p + R p) */
+	double		log_down;		/* racusum: sum of ln(1 - p + p / R) */
+	double		odds_ratio;		/* racusum: R (spc_accum_configure) */
 	bool		invalid;
 	bool		excluded;		/* any row excluded */
 	bool		not_baseline;	/* any row outside the baseline */
@@ -189,12 +227,17 @@ typedef struct SpcSubgroup
 	double		n;				/* counts: sum of n; measurements: row count */
 	double		sd;				/* sample standard deviation (xbar, s) */
 	double		range;			/* max - min (xbar with qcc, r) */
+	double		log_up;			/* racusum: sum of ln(1 - p + R p) */
+	double		log_down;		/* racusum: sum of ln(1 - p + p / R) */
 	SpcStatus	status;
+	bool		ratio;			/* run, i: y is x / n */
 	bool		baseline;		/* every row in the baseline */
 	bool		excluded;		/* some row excluded */
 } SpcSubgroup;
 
 extern void spc_accum_init(SpcAccum *acc);
+/* Options the rows need (racusum's odds ratio); call after spc_accum_init. */
+extern void spc_accum_configure(SpcAccum *acc, const SpcChartSpec *spec);
 extern void spc_accum_row(SpcAccum *acc, SpcChartType chart,
 						  double x, bool x_isnull, double n, bool n_isnull,
 						  bool baseline, bool exclude);
@@ -204,7 +247,8 @@ extern void spc_subgroup_finish(const SpcAccum *acc, SpcChartType chart,
 /* One computed point (per subgroup). NaN stands for SQL NULL. */
 typedef struct SpcPoint
 {
-	double		y;
+	double		y;				/* the upper statistic of a two-sided CUSUM */
+	double		y_lower;		/* CUSUMs: the lower statistic, <= 0; else NaN */
 	double		cl;
 	double		lcl;
 	double		ucl;
@@ -295,6 +339,7 @@ extern bool spc_svg_render(const SpcSvgChart *chart, const SpcSvgPoint *points,
 #define SPC_D2_MR 1.128			/* d2(2) as qicharts2, Minitab, textbooks */
 #define SPC_D4_MR 3.267			/* D4(2): MR chart UCL and screening limit */
 extern double spc_c4(double n);
+extern double spc_c5(double n);	/* sqrt(1 - c4(n)^2), accurate for huge n */
 extern double spc_d2_table(int n);	/* qcc's 3-decimal table, NaN outside */
 extern double spc_d3_table(int n);	/* qcc's 7-decimal table, NaN outside */
 

@@ -42,6 +42,9 @@ extern double spc_mean_est(const SpcWork *w, const double *v);
 extern double spc_median_est(SpcWork *w, const double *v);
 extern double spc_mr_mean(SpcWork *w, const double *v, bool screen);
 extern double spc_requested_floor(const SpcWork *w);
+extern double spc_centre(const SpcWork *w, double estimate);
+extern double spc_weighted_mean_est(const SpcWork *w, const double *v);
+extern double spc_qcc_sigma_xbar(const SpcWork *w);
 extern void spc_set_point(SpcWork *w, size_t i, double cl, double centre,
 						  double sigma, double lcl_floor, double ucl_ceiling);
 
@@ -57,10 +60,14 @@ extern void spc_limits_c(SpcWork *w);
 extern void spc_limits_rate(SpcWork *w);	/* u, up */
 extern void spc_limits_g(SpcWork *w);
 extern void spc_limits_t(SpcWork *w);
+extern void spc_limits_ewma(SpcWork *w);
+extern void spc_limits_cusum(SpcWork *w);
+extern void spc_limits_bcusum(SpcWork *w);	/* bcusum and racusum */
 
 /* Rules and runs analysis. */
 extern void spc_apply_rules(SpcWork *w, const SpcRules *rules,
 							SpcImprovement improvement);
+extern void spc_classify_points(SpcWork *w, SpcImprovement improvement);
 extern void spc_runs_analysis(SpcWork *w, SpcPhase *phase, bool flag_points);
 
 #endif							/* SPC_INTERNAL_H */

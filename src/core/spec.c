@@ -14,16 +14,19 @@
 #include "spc_core.h"
 
 #include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define WORD_LEN 32
 
 static const char *const chart_names[SPC_CHART_COUNT] = {
-	"run", "i", "mr", "xbar", "s", "r", "p", "np", "c", "u", "pp", "up", "g", "t"
+	"run", "i", "mr", "xbar", "s", "r", "p", "np", "c", "u", "pp", "up", "g", "t",
+	"ewma", "cusum", "bcusum", "racusum"
 };
 
 static const char *const preset_names[SPC_PRESET_COUNT] = {
-	"ihi", "we", "nelson", "nhs", "anhoej"
+	"ihi", "we", "nelson", "nhs", "anhoej", "limits"
 };
 
 static const char *const code_names[SPC_CODE_COUNT] = {
@@ -33,6 +36,7 @@ static const char *const code_names[SPC_CODE_COUNT] = {
 	"nelson5", "nelson6", "nelson7", "nelson8",
 	"nhs1", "nhs2", "nhs3", "nhs4",
 	"anhoej_run", "anhoej_crossings",
+	"limits", "ewma", "cusum_upper", "cusum_lower",
 	"invalid"
 };
 
@@ -61,6 +65,10 @@ static const char *const code_descriptions[SPC_CODE_COUNT] = {
 	"A shift: 7 points in a row on one side of the mean",
 	"An unusually long run on one side of the centre line (Anhoej runs analysis)",
 	"Unusually few crossings of the centre line (Anhoej runs analysis)",
+	"A point outside the control limits (preset limits: the 3-sigma test alone)",
+	"The EWMA statistic outside its control limits",
+	"The upper CUSUM statistic beyond its decision interval (a rise)",
+	"The lower CUSUM statistic beyond its decision interval (a fall)",
 	"The week's numbers cannot be charted (missing or impossible denominator, negative or non-finite value)"
 };
 
@@ -81,6 +89,7 @@ static const SpcPresetParams preset_defaults[SPC_PRESET_COUNT] = {
 	.alternating = 14, .beyond = 8},
 	[SPC_PRESET_NHS] = {.shift = 7, .trend = 7},
 	[SPC_PRESET_ANHOEJ] = {0},
+	[SPC_PRESET_LIMITS] = {0},
 };
 
 /* Longest pattern a parameter may ask for; anything longer is a typo. */
@@ -113,10 +122,25 @@ spc_variation_name(SpcVariation variation)
 			return "neutral_high";
 		case SPC_VARIATION_NEUTRAL_LOW:
 			return "neutral_low";
+		case SPC_VARIATION_SPECIAL_CAUSE:
+			return "special_cause";
 		case SPC_VARIATION_NONE:
 			break;
 	}
 	return NULL;
+}
+
+bool
+spc_chart_takes_ratio(SpcChartType type)
+{
+	return type == SPC_CHART_RUN || type == SPC_CHART_I || type == SPC_CHART_MR;
+}
+
+bool
+spc_chart_is_cumulative(SpcChartType type)
+{
+	return type == SPC_CHART_EWMA || type == SPC_CHART_CUSUM ||
+		type == SPC_CHART_BCUSUM || type == SPC_CHART_RACUSUM;
 }
 
 bool
@@ -129,6 +153,7 @@ spc_chart_needs_n(SpcChartType type)
 		case SPC_CHART_U:
 		case SPC_CHART_PP:
 		case SPC_CHART_UP:
+		case SPC_CHART_RACUSUM:
 			return true;
 		default:
 			return false;
@@ -138,22 +163,26 @@ spc_chart_needs_n(SpcChartType type)
 const char *
 spc_chart_names_hint(void)
 {
-	return "Valid chart types are run, i, mr, xbar, s, r, p, np, c, u, pp, up, g and t.";
+	return "Valid chart types are run, i (or xmr), mr, xbar, s, r, p, np, c, u, pp, up, g, t, "
+		"ewma, cusum, bcusum and racusum.";
 }
 
 const char *
 spc_chart_options_hint(void)
 {
 	return "Chart options are screen=true|false (i, t, pp, up), "
-		"method=qicharts2|qcc (xbar, s, r, g) and clip=true|false (i, xbar), "
-		"e.g. 'i(screen=false)'.";
+		"method=qicharts2|qcc (xbar, s, r, g), clip=true|false (i, xbar), "
+		"freeze=N, cl=V and multiply=M (every chart), sigma=V (ewma, cusum), "
+		"lambda=V and nsigma=V (ewma), k=V (cusum), h=V (cusum, bcusum, racusum), "
+		"or=V (bcusum, racusum) and p0=V (bcusum), e.g. 'i(screen=false)' or "
+		"'ewma(lambda=0.1,nsigma=2.7)'.";
 }
 
 const char *
 spc_rules_hint(void)
 {
 	return "Valid rules are a comma-separated list of the presets ihi, we, nelson, nhs, "
-		"anhoej and none, each optionally with parameters, e.g. 'ihi,anhoej' or "
+		"anhoej, limits and none, each optionally with parameters, e.g. 'ihi,anhoej' or "
 		"'nhs(shift=6,trend=6)'. Parameters: ihi(shift, trend, within), we(shift), "
 		"nelson(shift, trend, alternating, within, beyond), nhs(shift, trend).";
 }
@@ -254,6 +283,37 @@ parse_length(const char *word, int *value)
 	return true;
 }
 
+/* A finite decimal number; the whole word must be one. */
+static bool
+parse_number(const char *word, double *value)
+{
+	char	   *end;
+	double		v;
+
+	if (*word == '\0')
+		return false;
+	v = strtod(word, &end);
+	if (*end != '\0' || !isfinite(v))
+		return false;
+	*value = v;
+	return true;
+}
+
+/* A number in (lo, hi) or, with closed_hi, (lo, hi]. */
+static SpcParseStatus
+parse_in_range(const char *word, double *value, double lo, double hi, bool closed_hi)
+{
+	double		v;
+
+	if (!parse_number(word, &v) || !(v > lo) || (closed_hi ? v > hi : v >= hi))
+		return SPC_PARSE_BAD_VALUE;
+	*value = v;
+	return SPC_PARSE_OK;
+}
+
+/* Longest freeze a chart argument may ask for. */
+#define MAX_FREEZE 100000000
+
 /*
  * Parse the option list of one item, after its '('.  apply() receives every
  * key=value pair; the list ends at ')'.
@@ -304,6 +364,49 @@ apply_chart_option(void *target, const char *key, const char *value)
 		return parse_bool(value, &spec->screen) ? SPC_PARSE_OK : SPC_PARSE_BAD_VALUE;
 	if (strcmp(key, "clip") == 0 && (t == SPC_CHART_I || t == SPC_CHART_XBAR))
 		return parse_bool(value, &spec->clip) ? SPC_PARSE_OK : SPC_PARSE_BAD_VALUE;
+	if (strcmp(key, "freeze") == 0)
+	{
+		double		v;
+
+		if (!parse_number(value, &v) || v != floor(v) || v < 1 || v > MAX_FREEZE)
+			return SPC_PARSE_BAD_VALUE;
+		spec->freeze = (int) v;
+		return SPC_PARSE_OK;
+	}
+	/* a centre line of a cumulative statistic is its target: use the data's */
+	if (strcmp(key, "cl") == 0 && t != SPC_CHART_BCUSUM && t != SPC_CHART_RACUSUM &&
+		t != SPC_CHART_NP)
+		return parse_number(value, &spec->cl) ? SPC_PARSE_OK : SPC_PARSE_BAD_VALUE;
+	if (strcmp(key, "multiply") == 0)
+		return parse_in_range(value, &spec->multiply, 0.0, 1e15, true);
+	if (strcmp(key, "sigma") == 0 && (t == SPC_CHART_EWMA || t == SPC_CHART_CUSUM))
+		return parse_in_range(value, &spec->sigma, 0.0, INFINITY, false);
+	if (strcmp(key, "lambda") == 0 && t == SPC_CHART_EWMA)
+		return parse_in_range(value, &spec->lambda, 0.0, 1.0, true);
+	if (strcmp(key, "nsigma") == 0 && t == SPC_CHART_EWMA)
+		return parse_in_range(value, &spec->nsigma, 0.0, 100.0, true);
+	if (strcmp(key, "k") == 0 && t == SPC_CHART_CUSUM)
+	{
+		double		v;
+
+		if (!parse_number(value, &v) || v < 0.0 || v > 100.0)
+			return SPC_PARSE_BAD_VALUE;
+		spec->k = v;
+		return SPC_PARSE_OK;
+	}
+	if (strcmp(key, "h") == 0 && (t == SPC_CHART_CUSUM || t == SPC_CHART_BCUSUM ||
+								  t == SPC_CHART_RACUSUM))
+		return parse_in_range(value, &spec->h, 0.0, 1e6, true);
+	if (strcmp(key, "or") == 0 && (t == SPC_CHART_BCUSUM || t == SPC_CHART_RACUSUM))
+	{
+		/* an odds ratio of 1 detects nothing */
+		if (parse_in_range(value, &spec->odds_ratio, 0.0, 1e6, true) != SPC_PARSE_OK ||
+			spec->odds_ratio == 1.0)
+			return SPC_PARSE_BAD_VALUE;
+		return SPC_PARSE_OK;
+	}
+	if (strcmp(key, "p0") == 0 && t == SPC_CHART_BCUSUM)
+		return parse_in_range(value, &spec->p0, 0.0, 1.0, false);
 	if (strcmp(key, "method") == 0 &&
 		(t == SPC_CHART_XBAR || t == SPC_CHART_S || t == SPC_CHART_R || t == SPC_CHART_G))
 	{
@@ -316,6 +419,27 @@ apply_chart_option(void *target, const char *key, const char *value)
 		return SPC_PARSE_OK;
 	}
 	return SPC_PARSE_UNKNOWN_OPTION;
+}
+
+void
+spc_chart_spec_init(SpcChartSpec *spec, SpcChartType type)
+{
+	spec->type = type;
+	/* qcc is the only reference for the R chart. */
+	spec->method = type == SPC_CHART_R ? SPC_METHOD_QCC : SPC_METHOD_QICHARTS2;
+	spec->screen = true;
+	spec->clip = false;
+	spec->freeze = 0;
+	spec->cl = NAN;
+	spec->multiply = 1.0;
+	spec->sigma = NAN;
+	spec->lambda = 0.2;
+	spec->nsigma = 3.0;
+	spec->k = 0.5;
+	/* qcc's decision interval for cusum, qicharts2's limit for bcusum */
+	spec->h = type == SPC_CHART_CUSUM ? 5.0 : 3.5;
+	spec->odds_ratio = 2.0;
+	spec->p0 = NAN;
 }
 
 SpcParseStatus
@@ -331,16 +455,15 @@ spc_parse_chart(const char *text, SpcChartSpec *spec, char *bad, size_t badlen)
 	for (int i = 0; i < SPC_CHART_COUNT; i++)
 		if (strcmp(name, chart_names[i]) == 0)
 			found = i;
+	/* XmR, the name the I chart goes by in Minitab and the NHS */
+	if (strcmp(name, "xmr") == 0)
+		found = SPC_CHART_I;
 	if (found < 0)
 	{
 		copy_bad(bad, badlen, name);
 		return SPC_PARSE_UNKNOWN_NAME;
 	}
-	spec->type = (SpcChartType) found;
-	/* qcc is the only reference for the R chart. */
-	spec->method = found == SPC_CHART_R ? SPC_METHOD_QCC : SPC_METHOD_QICHARTS2;
-	spec->screen = true;
-	spec->clip = false;
+	spc_chart_spec_init(spec, (SpcChartType) found);
 
 	if (accept_char(&lx, '('))
 	{

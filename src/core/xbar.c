@@ -77,8 +77,8 @@ qcc_sigma(const Spread *sp)
 }
 
 /* Size-weighted mean of v over the baseline. */
-static double
-weighted_mean_est(const SpcWork *w, const double *v)
+double
+spc_weighted_mean_est(const SpcWork *w, const double *v)
 {
 	double		sum = 0.0,
 				sum_n = 0.0;
@@ -105,7 +105,7 @@ spc_limits_xbar(SpcWork *w)
 	double		floor = spc_requested_floor(w);
 	double		sbar = qicharts2_sbar(&sp);
 
-	w->cl = weighted_mean_est(w, w->y);
+	w->cl = spc_centre(w, spc_weighted_mean_est(w, w->y));
 	if (qcc)
 		w->sigma = qcc_sigma(&sp);
 	else
@@ -132,13 +132,13 @@ spc_limits_s(SpcWork *w)
 	bool		qcc = w->spec->method == SPC_METHOD_QCC;
 	double		sbar = qicharts2_sbar(&sp);
 
-	w->cl = qcc ? weighted_mean_est(w, w->y) : sbar;
+	w->cl = spc_centre(w, qcc ? spc_weighted_mean_est(w, w->y) : sbar);
 	w->sigma = qcc ? sp.mean_s_c4 : (sp.constant_n ? sbar / spc_c4(sp.common_n) : sbar);
 	for (size_t i = 0; i < w->count; i++)
 	{
 		double		c4 = spc_c4(w->sg[i].n);
-		double		sigma = qcc ? sp.mean_s_c4 * sqrt(1.0 - c4 * c4)
-			: sbar * sqrt(1.0 - c4 * c4) / c4;
+		double		c5 = spc_c5(w->sg[i].n);
+		double		sigma = qcc ? sp.mean_s_c4 * c5 : w->cl * c5 / c4;
 
 		spc_set_point(w, i, w->cl, w->cl, sigma, 0.0, INFINITY);
 	}
@@ -153,7 +153,7 @@ spc_limits_r(SpcWork *w)
 {
 	Spread		sp = baseline_spread(w);
 
-	w->cl = weighted_mean_est(w, w->y);
+	w->cl = spc_centre(w, spc_weighted_mean_est(w, w->y));
 	w->sigma = qcc_sigma(&sp);
 	for (size_t i = 0; i < w->count; i++)
 	{
@@ -162,4 +162,13 @@ spc_limits_r(SpcWork *w)
 
 		spc_set_point(w, i, w->cl, w->cl, d3 * w->sigma, 0.0, INFINITY);
 	}
+}
+
+/* qcc's sigma of subgroups (UWAVE-R, or RMSDF past n = 25), for ewma and cusum. */
+double
+spc_qcc_sigma_xbar(const SpcWork *w)
+{
+	Spread		sp = baseline_spread(w);
+
+	return qcc_sigma(&sp);
 }

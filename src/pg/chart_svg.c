@@ -104,7 +104,7 @@ point_float(HeapTupleHeader point, const char *field)
 static SpcVariation
 variation_of(const char *name)
 {
-	for (int v = SPC_VARIATION_COMMON_CAUSE; v <= SPC_VARIATION_NEUTRAL_LOW; v++)
+	for (int v = SPC_VARIATION_COMMON_CAUSE; v <= SPC_VARIATION_LAST; v++)
 		if (strcmp(name, spc_variation_name((SpcVariation) v)) == 0)
 			return (SpcVariation) v;
 	return SPC_VARIATION_NONE;
@@ -330,7 +330,7 @@ spc_chart_svg_deserialize(PG_FUNCTION_ARGS)
 			offsets[count++] = state->rows[i].annotation;
 			offsets[count++] = state->rows[i].signals;
 			if (state->rows[i].variation < SPC_VARIATION_NONE ||
-				state->rows[i].variation > SPC_VARIATION_NEUTRAL_LOW)
+				state->rows[i].variation > SPC_VARIATION_LAST)
 				report_bad_svg_state();
 		}
 		for (int k = 0; k < count; k++)

@@ -12,6 +12,7 @@
 #include "miscadmin.h"
 #include "nodes/primnodes.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/memutils.h"
 #include "windowapi.h"
 
@@ -32,12 +33,18 @@ typedef struct RowArg
 	Datum		value;
 } RowArg;
 
+/* Arguments that apply to a whole partition, and their names. */
+static const int partition_args[] = {ARG_CHART, ARG_RULES, ARG_IMPROVEMENT};
+static const char *const partition_arg_names[] = {"chart", "x", "n", "baseline", "exclude",
+"rules", "improvement"};
+
 /* Per-query state, in fn_mcxt. */
 typedef struct ChartQuery
 {
 	TupleDesc	tupdesc;
 	SpcArgs		args;
 	RowArg		row_arg[ARG_EXCLUDE + 1];	/* x, n, baseline, exclude */
+	bool		text_is_const[ARG_IMPROVEMENT + 1]; /* chart, rules, improvement */
 	SpcPointCache cache;
 } ChartQuery;
 
@@ -68,6 +75,15 @@ classify_row_args(FunctionCallInfo fcinfo, ChartQuery *q)
 			q->row_arg[argno].isnull = ((Const *) arg)->constisnull;
 			q->row_arg[argno].value = ((Const *) arg)->constvalue;
 		}
+	}
+	for (int k = 0; k < (int) lengthof(partition_args); k++)
+	{
+		int			argno = partition_args[k];
+		Node	   *arg = (wfunc && IsA(wfunc, WindowFunc) && argno < list_length(wfunc->args))
+			? (Node *) list_nth(wfunc->args, argno) : NULL;
+
+		/* an omitted argument is its default, a constant */
+		q->text_is_const[argno] = arg == NULL || IsA(arg, Const);
 	}
 }
 
@@ -102,6 +118,43 @@ arg_bool(WindowObject winobj, const ChartQuery *q, int argno, int64 pos, bool if
 	return isnull ? if_null : DatumGetBool(d);
 }
 
+/*
+ * chart, rules and improvement apply to the whole partition: they are read
+ * from its first row, so a row that says otherwise is an error, not a value
+ * silently ignored.  Compared as bytes, never parsed again.
+ */
+static void
+check_partition_arg(WindowObject winobj, int argno, int64 pos, Datum first, bool first_isnull)
+{
+	bool		isnull,
+				isout;
+	Datum		d = WinGetFuncArgInPartition(winobj, argno, pos, WINDOW_SEEK_HEAD, false,
+											 &isnull, &isout);
+	bool		same;
+
+	if (isnull || first_isnull)
+		same = isnull == first_isnull;
+	else
+	{
+		struct varlena *a = PG_DETOAST_DATUM_PACKED(first);
+		struct varlena *b = PG_DETOAST_DATUM_PACKED(d);
+
+		same = VARSIZE_ANY_EXHDR(a) == VARSIZE_ANY_EXHDR(b) &&
+			memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
+	}
+	if (!same)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument %s of spc.chart differs between rows of one partition",
+						partition_arg_names[argno]),
+				 errdetail("Row %lld of the partition has %s, its first row %s.",
+						   (long long) pos + 1,
+						   isnull ? "NULL" : quote_literal_cstr(TextDatumGetCString(d)),
+						   first_isnull ? "NULL" : quote_literal_cstr(TextDatumGetCString(first))),
+				 errhint("chart, rules and improvement apply to a whole partition: "
+						 "give one value per partition, or add the argument to PARTITION BY.")));
+}
+
 static char *
 current_text_arg(WindowObject winobj, int argno)
 {
@@ -123,13 +176,32 @@ compute_partition(WindowObject winobj, ChartQuery *q, ChartPartition *part)
 	SpcAccum	acc;
 	size_t		nsub = 0;
 	size_t		scratch_size;
+	Datum		first_arg[ARG_IMPROVEMENT + 1] = {0};
+	bool		first_isnull[ARG_IMPROVEMENT + 1] = {0};
 
 	work = AllocSetContextCreate(CurrentMemoryContext, "spc.chart partition",
 								 ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(work);
 	subgroups = palloc_extended(mul_size(nrows, sizeof(SpcSubgroup)), MCXT_ALLOC_HUGE);
 
+	for (int k = 0; k < (int) lengthof(partition_args); k++)
+	{
+		int			argno = partition_args[k];
+		bool		isout;
+
+		/* copied: the next fetch reuses the slot the datum points into */
+		if (!q->text_is_const[argno])
+		{
+			Datum		d = WinGetFuncArgInPartition(winobj, argno, 0, WINDOW_SEEK_HEAD,
+													 false, &first_isnull[argno], &isout);
+
+			if (!first_isnull[argno])
+				first_arg[argno] = datumCopy(d, false, -1);
+		}
+	}
+
 	spc_accum_init(&acc);
+	spc_accum_configure(&acc, &q->args.spec);
 	for (int64 pos = 0; pos < nrows; pos++)
 	{
 		bool		x_isnull,
@@ -138,10 +210,16 @@ compute_partition(WindowObject winobj, ChartQuery *q, ChartPartition *part)
 					n;
 
 		CHECK_FOR_INTERRUPTS();
+		for (int k = 0; k < (int) lengthof(partition_args) && pos > 0; k++)
+			if (!q->text_is_const[partition_args[k]])
+				check_partition_arg(winobj, partition_args[k], pos,
+									first_arg[partition_args[k]],
+									first_isnull[partition_args[k]]);
 		if (pos > 0 && !WinRowsArePeers(winobj, pos - 1, pos))
 		{
 			spc_subgroup_finish(&acc, chart, &subgroups[nsub++]);
 			spc_accum_init(&acc);
+			spc_accum_configure(&acc, &q->args.spec);
 		}
 		x = arg_float(winobj, q, ARG_X, pos, &x_isnull);
 		n = arg_float(winobj, q, ARG_N, pos, &n_isnull);
@@ -205,7 +283,7 @@ spc_chart_window(PG_FUNCTION_ARGS)
 	{
 		char	   *base = (char *) part + MAXALIGN(sizeof(ChartPartition));
 
-		/* chart, rules and improvement are read from the partition's first row */
+		/* chart, rules and improvement: the partition's first row (checked) */
 		SpcArgsUpdate(&q->args, fcinfo->flinfo->fn_mcxt,
 					  current_text_arg(winobj, ARG_CHART),
 					  current_text_arg(winobj, ARG_RULES),

@@ -86,6 +86,7 @@ phase_accum(FunctionCallInfo fcinfo, double key, bool key_isnull)
 		SpcChartSpec spec;
 
 		SpcParseChartArg(chart, &spec);
+		SpcCheckPhaseSummaryChart(&spec);
 		if (nargs < 5 && spc_chart_needs_n(spec.type))
 			SpcReportMissingN(spec.type);
 		state = new_state(aggcontext, 64);
@@ -250,7 +251,7 @@ spc_phase_deserialize(PG_FUNCTION_ARGS)
 												method != SPC_METHOD_QCC))
 		report_bad_state();
 	state = new_state(aggcontext, 0);
-	state->spec.type = (SpcChartType) type;
+	spc_chart_spec_init(&state->spec, (SpcChartType) type);
 	state->spec.method = (SpcMethod) method;
 	state->spec.screen = pq_getmsgbyte(&buf) != 0;
 	state->spec.clip = pq_getmsgbyte(&buf) != 0;

@@ -118,12 +118,42 @@ SpcReportNullArgument(const char *argname)
 void
 SpcReportMissingN(SpcChartType chart)
 {
+	if (chart == SPC_CHART_RACUSUM)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument n is required for chart type \"%s\"", spc_chart_name(chart)),
+				 errdetail("The risk-adjusted CUSUM weighs each outcome by the case's predicted risk."),
+				 errhint("Pass the outcome (0 or 1) as x and the predicted risk (between 0 and 1) as n, "
+						 "e.g. spc.chart('racusum', died::int, predicted_mortality).")));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("argument n is required for chart type \"%s\"", spc_chart_name(chart)),
 			 errdetail("Chart types p, np, pp, u and up plot a count over a denominator."),
 			 errhint("Pass the denominator (sample size or exposure) as argument n, "
 					 "e.g. spc.chart('p', passed, audited).")));
+}
+
+/*
+ * spc.phase_summary summarises Shewhart and run charts from the baseline and
+ * exclude flags; its partial states carry only the options it serialises.
+ */
+void
+SpcCheckPhaseSummaryChart(const SpcChartSpec *spec)
+{
+	const char *option = spec->freeze > 0 ? "freeze" : !isnan(spec->cl) ? "cl" :
+		spec->multiply != 1.0 ? "multiply" : NULL;
+
+	if (spc_chart_is_cumulative(spec->type))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("spc.phase_summary does not summarise chart type \"%s\"",
+						spc_chart_name(spec->type)),
+				 errhint("Read the points of spc.chart instead.")));
+	if (option)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("spc.phase_summary does not take the chart option %s", option),
+				 errhint("Use the baseline argument for a frozen baseline.")));
 }
 
 /* Copy s into mcxt, or NULL. */
@@ -158,6 +188,14 @@ SpcArgsUpdate(SpcArgs *args, MemoryContext mcxt, const char *chart,
 	/* The default rules depend on the chart type. */
 	if (chart_changed || !same_text(args->rules_text, rules))
 	{
+		if (rules && spc_chart_is_cumulative(args->spec.type))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("argument rules does not apply to chart type \"%s\"",
+							spc_chart_name(args->spec.type)),
+					 errdetail("Charts ewma, cusum, bcusum and racusum signal where their statistic "
+							   "crosses its limit; the rule presets are for Shewhart and run charts."),
+					 errhint("Pass rules => NULL.")));
 		if (rules)
 			SpcParseRulesArg(rules, args->spec.type, &args->rules);
 		else
@@ -233,7 +271,7 @@ SpcPointCacheInit(SpcPointCache *cache, MemoryContext mcxt)
 
 	cache->mcxt = mcxt;
 	cache->n_code_sets = 0;
-	for (int v = 0; v <= SPC_VARIATION_NEUTRAL_LOW; v++)
+	for (int v = 0; v <= SPC_VARIATION_LAST; v++)
 	{
 		const char *name = spc_variation_name((SpcVariation) v);
 
@@ -262,12 +300,15 @@ cached_codes_array(SpcPointCache *cache, uint32_t codes)
 	return array;
 }
 
-/* spc.point = (y, cl, lcl, ucl, sigma, signal, signals, variation) */
+/*
+ * spc.point = (y, cl, lcl, ucl, sigma, signal, signals, variation, y_lower);
+ * the 0.1.0 type has no y_lower, and this library serves it too.
+ */
 Datum
 SpcPointDatum(TupleDesc tupdesc, const SpcPoint *point, SpcPointCache *cache)
 {
-	Datum		values[8];
-	bool		nulls[8];
+	Datum		values[9];
+	bool		nulls[9];
 
 	values[0] = SpcFloatDatum(point->y, &nulls[0]);
 	values[1] = SpcFloatDatum(point->cl, &nulls[1]);
@@ -280,6 +321,9 @@ SpcPointDatum(TupleDesc tupdesc, const SpcPoint *point, SpcPointCache *cache)
 	nulls[6] = false;
 	values[7] = cache->variation[point->variation];
 	nulls[7] = point->variation == SPC_VARIATION_NONE;
+	values[8] = SpcFloatDatum(point->y_lower, &nulls[8]);
+	if (tupdesc->natts != 8 && tupdesc->natts != 9)
+		elog(ERROR, "spc.point has %d attributes, expected 8 or 9", tupdesc->natts);
 	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
 }
 

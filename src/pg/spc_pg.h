@@ -33,6 +33,7 @@ extern void SpcParseRulesArg(const char *text, SpcChartType chart, SpcRules *rul
 extern SpcImprovement SpcParseImprovementArg(const char *text);
 extern void SpcReportNullArgument(const char *argname);
 extern void SpcReportMissingN(SpcChartType chart);
+extern void SpcCheckPhaseSummaryChart(const SpcChartSpec *spec);
 
 /*
  * Re-parse chart, rules and improvement only when their text differs from the
@@ -64,7 +65,7 @@ typedef struct SpcPointCache
 	int			n_code_sets;
 	uint32_t	code_set[SPC_CODE_SET_CACHE];
 	Datum		code_array[SPC_CODE_SET_CACHE];
-	Datum		variation[SPC_VARIATION_NEUTRAL_LOW + 1];
+	Datum		variation[SPC_VARIATION_LAST + 1];
 } SpcPointCache;
 
 extern void SpcPointCacheInit(SpcPointCache *cache, MemoryContext mcxt);

@@ -20,7 +20,12 @@
 static const char *const charts[] = {
 	"run", "i", "i(screen=false)", "i(clip=true)", "mr", "xbar", "xbar(method=qcc)", "s",
 	"s(method=qcc)", "r", "p", "np", "c", "u", "pp", "pp(screen=false)", "up", "g", "g(method=qcc)",
-	"t", "t(screen=false)"
+	"t", "t(screen=false)", "xmr(freeze=5,multiply=100)", "p(cl=0.3,freeze=3)", "run(cl=5)",
+	"g(cl=10)", "t(cl=3)", "xbar(cl=0,multiply=0.001)", "s(cl=1)", "u(freeze=1)",
+	"ewma", "ewma(lambda=0.05,nsigma=2.7,freeze=4)", "ewma(cl=0,sigma=1,lambda=1)",
+	"cusum", "cusum(k=0,h=0.5)", "cusum(cl=10,sigma=2,multiply=1e-300)",
+	"bcusum", "bcusum(p0=0.01,or=0.5)", "bcusum(freeze=10,h=0.1)",
+	"racusum", "racusum(or=3,h=2)", "racusum(or=0.25,h=1e6)"
 };
 
 static void *
@@ -50,17 +55,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char		rules_text[160];
 	SpcSubgroup sg[MAX_ROWS];
 	SpcPoint	pt[MAX_ROWS];
-	static double scratch[(MAX_ROWS * (4 * sizeof(double) + 2 * sizeof(size_t) + 1) + 64) / sizeof(double) + 1];
+	static double scratch[(MAX_ROWS * (4 * sizeof(double) + 2 * sizeof(size_t) + 2) + 64) / sizeof(double) + 1];
 	SpcAccum	acc;
 	size_t		nsub = 0;
 	size_t		nrows;
 	SpcImprovement improvement;
+	bool		any_ratio = false;
 
 	if (size < 4)
 		return 0;
 	improvement = (SpcImprovement) (data[3] % 4);
+	/* an option value out of range is a parse error, which is fine here */
 	if (spc_parse_chart(charts[data[0] % (sizeof(charts) / sizeof(charts[0]))], &spec, bad, sizeof(bad)) != SPC_PARSE_OK)
-		abort();
+		return 0;
+	check(spc_scratch_size(MAX_ROWS) <= sizeof(scratch), "scratch large enough");
 	snprintf(rules_text, sizeof(rules_text),
 			 "ihi(shift=%d,trend=%d,within=%d),we(shift=%d),nelson(alternating=%d,beyond=%d),nhs(trend=%d),anhoej",
 			 2 + data[1] % 12, 3 + data[1] % 9, 2 + data[2] % 16, 2 + data[2] % 10,
@@ -76,6 +84,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (nrows > MAX_ROWS)
 		nrows = MAX_ROWS;
 	spc_accum_init(&acc);
+	spc_accum_configure(&acc, &spec);
 	for (size_t i = 0; i < nrows; i++)
 	{
 		const uint8_t *row = data + i * ROW_BYTES;
@@ -95,6 +104,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{
 			spc_subgroup_finish(&acc, spec.type, &sg[nsub++]);
 			spc_accum_init(&acc);
+			spc_accum_configure(&acc, &spec);
 		}
 		spc_accum_row(&acc, spec.type, x, flags & 0x01, n, flags & 0x02, !(flags & 0x04), flags & 0x08);
 	}
@@ -107,17 +117,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(phase.n_baseline <= phase.n_subgroups && phase.n_obs <= phase.n_subgroups, "counts");
 	check(phase.n_useful <= phase.n_obs && phase.longest_run <= phase.n_useful, "runs counts");
 	for (size_t i = 0; i < nsub; i++)
+		any_ratio = any_ratio || sg[i].ratio;
+	for (size_t i = 0; i < nsub; i++)
 	{
 		const SpcPoint *p = &pt[i];
+		bool		cusum = spc_chart_is_cumulative(spec.type) && spec.type != SPC_CHART_EWMA;
 
 		check((p->codes >> SPC_CODE_COUNT) == 0, "codes in range");
 		check(isnan(p->lcl) || isnan(p->ucl) || p->lcl <= p->ucl, "lcl <= ucl");
-		check(isnan(p->sigma) || (p->sigma > 0 && isfinite(p->sigma)), "sigma positive");
+		check(isnan(p->sigma) || (p->sigma > 0 && isfinite(p->sigma)) || spec.multiply != 1.0, "sigma positive");
+		check(cusum || isnan(p->y_lower), "y_lower only on the CUSUMs");
+		check(!cusum || spec.multiply != 1.0 || isnan(p->y) || (p->y >= 0 && p->y_lower <= 0),
+			  "CUSUMs: y >= 0 >= y_lower");
 		check(isnan(p->cl) || isfinite(p->cl), "finite centre line");
+		check((isnan(p->y) || isfinite(p->y)) && (isnan(p->y_lower) || isfinite(p->y_lower)) &&
+			  (isnan(p->lcl) || isfinite(p->lcl)) && (isnan(p->ucl) || isfinite(p->ucl)),
+			  "no infinite value or limit");
 		if (sg[i].status == SPC_STATUS_INVALID)
 			check(isnan(p->y) && (p->codes & SPC_BIT(SPC_CODE_INVALID)), "invalid point");
 		else
-			check(!(p->codes & SPC_BIT(SPC_CODE_INVALID)), "valid point not invalid");
+			check(!(p->codes & SPC_BIT(SPC_CODE_INVALID)) || (any_ratio && !sg[i].ratio),
+				  "valid point not invalid (but for a value without n among ratios)");
 		check(!isnan(p->y) || p->variation == SPC_VARIATION_NONE, "no variation without y");
 	}
 

@@ -7,6 +7,7 @@
  */
 #include "spc_core.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(spec.type < 0 || spec.type >= SPC_CHART_COUNT))
 		abort();
 	if (memchr(bad, '\0', sizeof(bad)) == NULL)
+		abort();
+	/* whatever the text, a parsed chart's options are in their ranges */
+	if (spc_parse_chart(text, &spec, bad, sizeof(bad)) == SPC_PARSE_OK &&
+		(spec.freeze < 0 || !(spec.multiply > 0) || !isfinite(spec.multiply) ||
+		 !(isnan(spec.cl) || isfinite(spec.cl)) || !(spec.lambda > 0 && spec.lambda <= 1) ||
+		 !(spec.nsigma > 0) || !(spec.k >= 0) || !(spec.h > 0) || !(spec.odds_ratio > 0) ||
+		 spec.odds_ratio == 1 || !(isnan(spec.p0) || (spec.p0 > 0 && spec.p0 < 1)) ||
+		 !(isnan(spec.sigma) || (spec.sigma > 0 && isfinite(spec.sigma)))))
 		abort();
 	for (int chart = 0; chart < SPC_CHART_COUNT; chart++)
 	{

@@ -10,7 +10,7 @@ SELECT plan(19);
 SELECT has_extension('learning_network');
 SELECT tables_are('learning_network', ARRAY['collaborative', 'cohort', 'facility', 'project', 'measure',
   'observation', 'observation_history', 'phase', 'annotation', 'goal', 'sharing', 'publication',
-  'publication_contributor', 'publication_cell', 'chart_change', 'chart_cache']);
+  'publication_contributor', 'publication_cell', 'chart_change', 'chart_cache', 'chart_version']);
 SELECT views_are('learning_network', ARRAY['measures', 'projects', 'chart_points', 'series_status', 'network_weekly',
   'facility_comparison', 'data_completeness', 'sharing_status', 'publication_status', 'public_weekly',
   'public_summary', 'security_audit']);

@@ -59,8 +59,8 @@ CREATE EXTENSION learning_network;
 SELECT is_empty('SELECT * FROM learning_network.security_audit', 'sound roles: the install goes through, audit empty');
 
 -- the audit reports the same problems made after the install
-INSERT INTO learning_network.facility (facility_id, name, pseudonym) VALUES (1, 'Alpha', 'F-A'), (2, 'Bravo', 'F-B');
-SELECT is(learning_network.create_facility_role(1), 'learning_network_facility_1', 'a facility role');
+INSERT INTO learning_network.facility (facility_id, name, pseudonym) VALUES (901, 'Alpha', 'F-A'), (902, 'Bravo', 'F-B');
+SELECT is(learning_network.create_facility_role(901), 'learning_network_facility_901', 'a facility role');
 CREATE FUNCTION pg_temp.audit_of(setup text) RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
   found text[];
@@ -73,23 +73,23 @@ BEGIN
     RETURN QUERY SELECT unnest(found);
   END;
 END $$;
-SELECT set_eq($$SELECT * FROM pg_temp.audit_of('ALTER ROLE learning_network_owner LOGIN; ALTER ROLE learning_network_facility_1 BYPASSRLS; GRANT learning_network_owner TO roles_login; GRANT learning_network_staff TO learning_network_facility_1')$$,
-  ARRAY['learning_network_owner: group role has LOGIN', 'learning_network_facility_1: facility role has BYPASSRLS',
-        'learning_network_owner: roles_login is a member', 'learning_network_staff: learning_network_facility_1 is a member'],
+SELECT set_eq($$SELECT * FROM pg_temp.audit_of('ALTER ROLE learning_network_owner LOGIN; ALTER ROLE learning_network_facility_901 BYPASSRLS; GRANT learning_network_owner TO roles_login; GRANT learning_network_staff TO learning_network_facility_901')$$,
+  ARRAY['learning_network_owner: group role has LOGIN', 'learning_network_facility_901: facility role has BYPASSRLS',
+        'learning_network_owner: roles_login is a member', 'learning_network_staff: learning_network_facility_901 is a member'],
   'the audit reports a group that can log in, a facility role bypassing RLS, a member of the owner, a facility made staff');
 
 -- a facility role is adopted only if it is what create_facility_role makes
-CREATE ROLE learning_network_facility_2 LOGIN;
-SELECT throws_ok('SELECT learning_network.create_facility_role(2)', '42501',
-  'role learning_network_facility_2 exists with more power than a facility role may have',
+CREATE ROLE learning_network_facility_902 LOGIN;
+SELECT throws_ok('SELECT learning_network.create_facility_role(902)', '42501',
+  'role learning_network_facility_902 exists with more power than a facility role may have',
   'create_facility_role refuses a login of the facility role''s name');
-SELECT is((SELECT role_name FROM learning_network.facility WHERE facility_id = 2), NULL, 'and records no role for it');
-ALTER ROLE learning_network_facility_2 NOLOGIN;
-SELECT is(learning_network.create_facility_role(2), 'learning_network_facility_2', 'made NOLOGIN, it is adopted');
+SELECT is((SELECT role_name FROM learning_network.facility WHERE facility_id = 902), NULL, 'and records no role for it');
+ALTER ROLE learning_network_facility_902 NOLOGIN;
+SELECT is(learning_network.create_facility_role(902), 'learning_network_facility_902', 'made NOLOGIN, it is adopted');
 
 -- who is staff: the projects a role sees (staff see both facilities' names)
 INSERT INTO learning_network.project (project_id, facility_id, collaborative_id, title, started_on) VALUES
-  (1, 1, 2, 'Alpha positioning', '2025-01-05'), (2, 2, 2, 'Bravo positioning', '2025-01-05');
+  (901, 901, 2, 'Alpha positioning', '2025-01-05'), (902, 902, 2, 'Bravo positioning', '2025-01-05');
 CREATE FUNCTION pg_temp.named_projects(who name, act_as name DEFAULT NULL) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   n bigint;
@@ -106,7 +106,7 @@ CREATE ROLE roles_staff LOGIN INHERIT;
 GRANT learning_network_staff TO roles_staff;
 SELECT is(pg_temp.named_projects('roles_staff'), 2::bigint, 'a member inheriting from the staff group is staff');
 SELECT is(pg_temp.named_projects('learning_network_staff'), 2::bigint, 'the staff group itself is staff');
-SELECT is(pg_temp.named_projects('learning_network_facility_1'), 1::bigint, 'a facility sees its own names only');
+SELECT is(pg_temp.named_projects('learning_network_facility_901'), 1::bigint, 'a facility sees its own names only');
 CREATE ROLE roles_noinherit LOGIN NOINHERIT;
 GRANT learning_network_staff TO roles_noinherit;
 SELECT ok(pg_has_role('roles_noinherit', 'learning_network_staff', 'MEMBER')
@@ -131,11 +131,11 @@ SELECT is(pg_temp.named_projects('roles_set_only', 'learning_network_staff'), 2:
 SELECT is(ARRAY(
   SELECT format('%s to %s: inherit %s, set %s', r.rolname, m.rolname, am.inherit_option, am.set_option)
   FROM pg_auth_members am JOIN pg_roles r ON r.oid = am.roleid JOIN pg_roles m ON m.oid = am.member
-  WHERE r.rolname = 'learning_network_facility_1' OR m.rolname = 'learning_network_facility_1'
+  WHERE r.rolname = 'learning_network_facility_901' OR m.rolname = 'learning_network_facility_901'
   ORDER BY 1),
-  ARRAY['learning_network_facility_1 to learning_network_bi: inherit f, set t',
-        'learning_network_facility_1 to learning_network_hub: inherit f, set t',
-        'learning_network_member to learning_network_facility_1: inherit t, set f'],
+  ARRAY['learning_network_facility_901 to learning_network_bi: inherit f, set t',
+        'learning_network_facility_901 to learning_network_hub: inherit f, set t',
+        'learning_network_member to learning_network_facility_901: inherit t, set f'],
   '16+: a facility role inherits the member group without SET; HUB and BI may SET ROLE to it without inheriting');
 \else
 SELECT skip('INHERIT and SET options of a grant exist from PostgreSQL 16 on', 5);

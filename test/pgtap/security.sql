@@ -323,16 +323,17 @@ SET ROLE learning_network_facility_1;
 SELECT lives_ok('SELECT learning_network.approve_publication(1)', 'its one contributor approves it');
 RESET ROLE;
 
--- suppression, seen as staff: week 3 (95 of 100: complement 5) is hidden, and
--- with it the total, which would give it away; week 4 is flagged small
+-- suppression, seen as staff: every week pools one facility, fewer than the
+-- 3 a published figure needs (issue 13), so every week is hidden, and the
+-- total too; week 4 is flagged small
 SELECT results_eq($$
   SELECT week_start, numerator, denominator, round(y::numeric, 1), suppressed, small_denominator
   FROM learning_network.public_weekly ORDER BY week_start$$,
-  $$VALUES (date '2025-01-05', 60::bigint, 100::double precision, 60.0, false, false),
-           ('2025-01-12', 62, 100, 62.0, false, false),
+  $$VALUES (date '2025-01-05', NULL::bigint, NULL::double precision, NULL::numeric, true, false),
+           ('2025-01-12', NULL, NULL, NULL, true, false),
            ('2025-01-19', NULL, NULL, NULL, true, false),
-           ('2025-01-26', 12, 24, 50.0, false, true)$$,
-  'weekly cells: the small complement is suppressed, the small denominator flagged');
+           ('2025-01-26', NULL, NULL, NULL, true, true)$$,
+  'weekly cells: a week of one facility is suppressed, the small denominator flagged');
 SELECT results_eq($$SELECT facilities, numerator, denominator, y, suppressed FROM learning_network.public_summary$$,
   $$VALUES (1, NULL::bigint, NULL::double precision, NULL::double precision, true)$$,
   'the total would reveal the one hidden week: suppressed too');

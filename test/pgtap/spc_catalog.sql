@@ -12,7 +12,7 @@ SELECT has_schema('spc');
 SELECT has_type('spc', 'point', 'type spc.point');
 SELECT has_type('spc', 'phase', 'type spc.phase');
 SELECT columns_are('spc', 'point',
-  ARRAY['y', 'cl', 'lcl', 'ucl', 'sigma', 'signal', 'signals', 'variation'], 'spc.point fields');
+  ARRAY['y', 'cl', 'lcl', 'ucl', 'sigma', 'signal', 'signals', 'variation', 'y_lower'], 'spc.point fields');
 
 -- spc.chart: a window function, IMMUTABLE, not STRICT (NULLs are data).
 SELECT has_function('spc', 'chart',

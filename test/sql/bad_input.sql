@@ -38,7 +38,7 @@ SELECT pg_temp.error_of($$SELECT spc.chart(' XBar (Method = QCC) ', 1, rules => 
 
 -- One error shown whole, with its hint.
 \set VERBOSITY default
-SELECT spc.chart('ewma', 1) OVER ();
+SELECT spc.chart('bogus', 1) OVER ();
 SELECT spc.chart('i', 1, rules => 'nhs(shift=6,trend=x)') OVER ();
 
 -- Data problems: no error, the point is 'invalid' with NULL y and limits,

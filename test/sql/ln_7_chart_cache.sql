@@ -1,7 +1,9 @@
 -- The chart cache: whole-series charts served from chart_cache while
--- nothing in their project changed, redrawn after any committed change, in
--- the variant the caller may see, never with a writer's uncommitted data.
--- Statements here commit one by one, as the HUB's do.
+-- drawn at their project's data version (chart_version, bumped by every
+-- committed change), redrawn after any committed change, in the variant the
+-- caller may see, never with a writer's uncommitted data.  Statements here
+-- commit one by one, as the HUB's do; test/chart_cache_interleaving.pl
+-- drives concurrent sessions.
 SET extra_float_digits = 0;
 INSERT INTO learning_network.facility (name, pseudonym) VALUES ('Cache Clinic', 'F-CACHE1'), ('Cache Peer', 'F-CACHE2');
 INSERT INTO learning_network.project (facility_id, collaborative_id, title, started_on)
@@ -15,9 +17,9 @@ SELECT learning_network.set_sharing('network', facility_id => :f), learning_netw
 
 CREATE VIEW cache_state AS
 SELECT c.variant, c.measure_id, c.chart_json, jsonb_array_length(c.chart_json -> 'points') AS points,
-       learning_network_internal.chart_is_fresh(c.facility_id, c.project_id, c.drawn_in) AS fresh
+       c.version = learning_network_internal.chart_data_version(c.project_id) AS fresh
 FROM learning_network.chart_cache c WHERE c.project_id = :p;
-\set state 'SELECT variant, points, fresh FROM cache_state ORDER BY variant'
+\set state 'SELECT variant, points, fresh FROM cache_state ORDER BY variant, points'
 
 SET ROLE :"own_role";
 SELECT learning_network.record_week(:p, 1, '2025-01-05', 30, 45), learning_network.record_week(:p, 1, '2025-01-12', 31, 45);
@@ -92,6 +94,26 @@ SELECT jsonb_array_length(learning_network.chart_json(:p, 1) -> 'points') AS poi
 COMMIT;
 RESET ROLE;
 :state;
+
+-- every committed change bumps the version once, however many rows it
+-- wrote; the marks are gone once it commits, and a rollback bumps nothing
+SELECT version AS v0 FROM learning_network.chart_version WHERE project_id = :p \gset
+SET ROLE :"own_role";
+BEGIN;
+SELECT learning_network.record_week(:p, 1, '2025-02-02', 40, 45), learning_network.record_week(:p, 2, '2025-02-02', 41, 45);
+RESET ROLE;
+SELECT count(*) AS marks_inside FROM learning_network.chart_change;
+COMMIT;
+SET ROLE :"own_role";
+BEGIN;
+SELECT learning_network.record_week(:p, 1, '2025-02-09', 40, 45);
+ROLLBACK;
+RESET ROLE;
+SELECT version - :v0 AS bumps, (SELECT count(*) FROM learning_network.chart_change) AS marks_left
+FROM learning_network.chart_version WHERE project_id = :p;
+-- a sharing change bumps every project of the facility
+SELECT learning_network.set_sharing('public', facility_id => :f);
+SELECT version - :v0 AS bumps_after_sharing FROM learning_network.chart_version WHERE project_id = :p;
 
 -- a renamed facility is redrawn with its new name
 UPDATE learning_network.facility SET name = 'Cache Clinic Renamed' WHERE facility_id = :f;

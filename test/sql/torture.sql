@@ -41,6 +41,22 @@ FROM (SELECT spc.chart(chart, x, n, baseline, exclude, rules, improvement)
                OVER (PARTITION BY part ORDER BY t) AS c
       FROM torture) s;
 
+-- The analyst's charts and options on the same rows (the cumulative charts
+-- take no rules): no infinite value, no crossed limits, CUSUM sides in place.
+SELECT count(*) AS points,
+       count(*) FILTER (WHERE (c).y IS NOT NULL) > 0 AS some_values,
+       count(*) FILTER (WHERE (c).signal) > 0 AS some_signals,
+       count(*) FILTER (WHERE (c).lcl > (c).ucl) AS crossed_limits,
+       count(*) FILTER (WHERE abs((c).y) = 'Infinity' OR abs((c).cl) = 'Infinity' OR abs((c).ucl) = 'Infinity'
+                           OR abs((c).y_lower) = 'Infinity' OR (c).y = 'NaN') AS infinite_values,
+       count(*) FILTER (WHERE (c).y_lower > 0) AS positive_lower
+FROM (SELECT spc.chart((ARRAY['ewma', 'ewma(lambda=0.05,nsigma=2.7)', 'cusum', 'cusum(k=0,h=1)', 'bcusum',
+                              'bcusum(p0=0.1,or=0.5)', 'racusum', 'racusum(or=3,h=1)', 'xmr(freeze=5,multiply=100)',
+                              'p(cl=0.2,freeze=3)', 'run(cl=10)', 'u(multiply=1e15)', 'g(cl=5)', 't(cl=2)',
+                              's(cl=1,freeze=4)'])[1 + part % 15],
+                       x, n, baseline, exclude, NULL, improvement) OVER (PARTITION BY part ORDER BY t) AS c
+      FROM torture WHERE part <= 30000) s;
+
 -- The same rows through spc.phase_summary, by partition.
 SELECT count(*) AS summaries, count(*) FILTER (WHERE (s).n_subgroups > 0) = count(*) AS all_nonempty
 FROM (SELECT spc.phase_summary(chart, t, x, n, baseline, exclude) AS s FROM torture GROUP BY part, chart) q;

@@ -449,6 +449,7 @@ main(void)
 	test_degenerate_partitions();
 	test_large_partition();
 	test_rules();
+	test_analyst();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed != 0;
 }

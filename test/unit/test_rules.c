@@ -159,7 +159,11 @@ every_code_reachable(void)
 	srand(7);
 	for (int series = 0; series < 3000; series++)
 	{
-		Series		s = {"i", "ihi,we,nelson,nhs,anhoej", MAX_POINTS, x, NULL, NULL, NULL};
+		/* the cumulative charts signal by their own tests, without presets */
+		static const char *const charts[] = {"i", "i", "i", "ewma", "cusum"};
+		const char *chart = charts[series % 5];
+		Series		s = {chart, series % 5 < 3 ? "ihi,we,nelson,nhs,anhoej,limits" : NULL,
+		MAX_POINTS, x, NULL, NULL, NULL};
 		int			level = 0;
 
 		for (int i = 0; i < MAX_POINTS; i++)

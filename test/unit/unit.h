@@ -53,5 +53,6 @@ extern void unit_compute(const Series *s, SpcImprovement improvement,
 						 SpcPoint *points, SpcPhase *phase);
 
 extern void test_rules(void);
+extern void test_analyst(void);
 
 #endif

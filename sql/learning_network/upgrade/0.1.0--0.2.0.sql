@@ -2,3 +2,147 @@
 -- create (tables, reference rows), and objects to drop before the sources
 -- re-create them (a changed signature or view columns).  The rest of the
 -- upgrade is every other source, run again.
+
+-- Bounds on what is stored (issue 13, finding 2).  Rows stored by 0.1.0 may
+-- break them: each constraint is added NOT VALID (new writes are checked at
+-- once), then validated where the stored rows allow it.  Where they do not,
+-- nothing stored is changed or lost: the constraint stays NOT VALID, the
+-- security_audit view lists it (lint constraint_not_validated), and the
+-- views leave the offending rows out of charts and sums.  Staff correct or
+-- delete those rows, then ALTER TABLE ... VALIDATE CONSTRAINT.
+ALTER TABLE @extschema@.cohort
+  ADD CONSTRAINT cohort_name_length CHECK (length(name) BETWEEN 1 AND 100) NOT VALID,
+  ADD CONSTRAINT cohort_name_not_formula CHECK (name !~ '^[-=+@\t\r]') NOT VALID,
+  ADD CONSTRAINT cohort_starts_on_range CHECK (starts_on BETWEEN '2000-01-01' AND '2100-12-31') NOT VALID;
+ALTER TABLE @extschema@.facility
+  ADD CONSTRAINT facility_name_length CHECK (length(name) BETWEEN 1 AND 200) NOT VALID,
+  ADD CONSTRAINT facility_city_length CHECK (length(city) <= 100) NOT VALID,
+  ADD CONSTRAINT facility_state_length CHECK (length(state) <= 100) NOT VALID;
+ALTER TABLE @extschema@.project
+  ADD CONSTRAINT project_title_length CHECK (length(title) BETWEEN 1 AND 200) NOT VALID,
+  ADD CONSTRAINT project_aim_length CHECK (length(aim) <= 2000) NOT VALID,
+  ADD CONSTRAINT project_started_on_range CHECK (started_on BETWEEN '2000-01-01' AND '2100-12-31') NOT VALID;
+ALTER TABLE @extschema@.measure
+  ADD CONSTRAINT measure_name_length CHECK (length(name) BETWEEN 1 AND 200) NOT VALID,
+  ADD CONSTRAINT measure_name_not_formula CHECK (name !~ '^[-=+@\t\r]') NOT VALID,
+  ADD CONSTRAINT measure_unit_length CHECK (length(unit) <= 40) NOT VALID,
+  ADD CONSTRAINT measure_unit_not_formula CHECK (unit !~ '^[-=+@\t\r]') NOT VALID,
+  ADD CONSTRAINT measure_definitions_length
+    CHECK (length(numerator_definition) <= 2000 AND length(denominator_definition) <= 2000) NOT VALID;
+ALTER TABLE @extschema@.observation
+  ADD CONSTRAINT observation_week_range CHECK (week_start >= '2000-01-02') NOT VALID,
+  ADD CONSTRAINT observation_numerator_range CHECK (numerator <= 1000000000) NOT VALID,
+  ADD CONSTRAINT observation_denominator_range CHECK (denominator <= 1e12) NOT VALID,
+  ADD CONSTRAINT observation_value_range CHECK (value BETWEEN -1e12 AND 1e12) NOT VALID,
+  ADD CONSTRAINT observation_note_length CHECK (length(note) <= 1000) NOT VALID;
+ALTER TABLE @extschema@.phase
+  ADD CONSTRAINT phase_label_length CHECK (length(label) BETWEEN 1 AND 80) NOT VALID,
+  ADD CONSTRAINT phase_label_not_formula CHECK (label !~ '^[-=+@\t\r]') NOT VALID,
+  ADD CONSTRAINT phase_note_length CHECK (length(note) <= 2000) NOT VALID,
+  ADD CONSTRAINT phase_starts_on_range CHECK (starts_on BETWEEN '2000-01-02' AND '2100-12-26') NOT VALID,
+  ADD CONSTRAINT phase_freeze_after_range CHECK (freeze_after <= 520) NOT VALID;
+ALTER TABLE @extschema@.annotation
+  ADD CONSTRAINT annotation_text_not_formula CHECK (text !~ '^[-=+@\t\r]') NOT VALID,
+  ADD CONSTRAINT annotation_week_range CHECK (week_start BETWEEN '2000-01-02' AND '2100-12-26') NOT VALID;
+ALTER TABLE @extschema@.goal
+  ADD CONSTRAINT goal_target_range CHECK (target BETWEEN -1e12 AND 1e12) NOT VALID,
+  ADD CONSTRAINT goal_target_date_range CHECK (target_date BETWEEN '2000-01-01' AND '2100-12-31') NOT VALID;
+
+-- Disclosure control across publications (finding 4): a floor on the
+-- facilities per published figure, and each week's pooled facilities, which
+-- the differencing check compares.  Publications of 0.1.0 get the floor of
+-- 3 (the public views apply it to them) and their weeks' facilities as the
+-- data show them now.
+ALTER TABLE @extschema@.publication
+  ADD COLUMN min_contributors integer NOT NULL DEFAULT 3 CONSTRAINT publication_min_contributors CHECK (min_contributors >= 3),
+  ADD CONSTRAINT publication_title_not_formula CHECK (title !~ '^[-=+@\t\r]') NOT VALID;
+ALTER TABLE @extschema@.publication_cell ADD COLUMN contributor_ids integer[];
+UPDATE @extschema@.publication_cell c SET contributor_ids = s.ids
+FROM (SELECT p.publication_id, o.week_start, array_agg(DISTINCT o.facility_id ORDER BY o.facility_id) AS ids
+      FROM @extschema@.publication p
+      JOIN @extschema@.publication_contributor pc ON pc.publication_id = p.publication_id
+      JOIN @extschema@.observation o
+        ON o.facility_id = pc.facility_id AND o.measure_id = p.measure_id
+       AND o.week_start BETWEEN p.first_week AND p.last_week AND NOT o.excluded
+      GROUP BY p.publication_id, o.week_start) s
+WHERE c.publication_id = s.publication_id AND c.week_start = s.week_start;
+-- new columns' comments, as tables.sql gives them at install
+COMMENT ON COLUMN @extschema@.publication.min_contributors IS 'Fewest facilities a published figure may pool (at least 3): a week with fewer is suppressed, and no combination of publications may single out fewer.';
+COMMENT ON COLUMN @extschema@.publication_cell.contributor_ids IS 'The facilities pooled in a week''s figures (NULL on the period total): what the check against differencing publications compares. Never shown to clients.';
+
+DO $validate$
+DECLARE
+  c record;
+BEGIN
+  FOR c IN SELECT con.conrelid::regclass AS rel, con.conname
+           FROM pg_catalog.pg_constraint con
+           WHERE con.connamespace = '@extschema@'::regnamespace AND NOT con.convalidated
+           ORDER BY 1, 2 LOOP
+    BEGIN
+      EXECUTE pg_catalog.format('ALTER TABLE %s VALIDATE CONSTRAINT %I', c.rel, c.conname);
+    EXCEPTION WHEN check_violation THEN
+      RAISE WARNING 'rows of % stored before 0.2.0 break the new constraint %: they are kept as they are', c.rel, c.conname
+        USING HINT = 'learning_network.security_audit lists the constraint; correct or delete the rows, then ALTER TABLE ... VALIDATE CONSTRAINT.';
+    END;
+  END LOOP;
+END $validate$;
+
+-- prepare_publication takes min_contributors
+DROP FUNCTION IF EXISTS @extschema@.prepare_publication(text, integer, date, date, integer, integer, integer);
+
+-- The chart cache judges freshness by a per-project data version instead of
+-- snapshots (issue 14).  Its tables hold nothing that is not re-drawn, so
+-- they are dropped and made anew, with what used the old ones.
+DROP FUNCTION learning_network_internal.forget_chart_changes(integer, integer);
+DROP FUNCTION learning_network_internal.chart_is_fresh(integer, integer, pg_snapshot);
+DROP TABLE @extschema@.chart_cache;
+DROP TABLE @extschema@.chart_change;
+CREATE TABLE @extschema@.chart_change (
+  project_id integer NOT NULL,
+  xact xid8 NOT NULL,
+  facility_id integer NOT NULL,
+  PRIMARY KEY (project_id, xact)
+);
+COMMENT ON TABLE @extschema@.chart_change IS 'Projects whose charts the open transaction changed (its weeks, phases, annotations, goals, names, sharing): one row per project and writing transaction, visible only to that transaction, turned into a chart_version bump as it commits.';
+COMMENT ON COLUMN @extschema@.chart_change.project_id IS 'The project.';
+COMMENT ON COLUMN @extschema@.chart_change.xact IS 'The writing transaction.';
+COMMENT ON COLUMN @extschema@.chart_change.facility_id IS 'The facility.';
+
+CREATE TABLE @extschema@.chart_version (
+  project_id integer PRIMARY KEY,
+  facility_id integer NOT NULL,
+  version bigint NOT NULL,
+  bumped_by xid8 NOT NULL
+);
+COMMENT ON TABLE @extschema@.chart_version IS 'The version of each project''s chart data: bumped once by every committed transaction that changed the project''s charts, in commit order. No row: version 0. Never empty it without emptying chart_cache too (old charts would match again).';
+COMMENT ON COLUMN @extschema@.chart_version.project_id IS 'The project.';
+COMMENT ON COLUMN @extschema@.chart_version.facility_id IS 'The facility.';
+COMMENT ON COLUMN @extschema@.chart_version.version IS 'Number of committed transactions that changed the project''s charts (since the extension was installed or restored).';
+COMMENT ON COLUMN @extschema@.chart_version.bumped_by IS 'The transaction that bumped it last.';
+
+-- Insert-only: a drawer never waits on another's uncommitted row (no unique
+-- key to conflict on); the versions a commit made stale are deleted by that
+-- commit.  The documents are stored uncompressed: compressing them on every
+-- draw and decompressing them on every request costs more than the disk.
+CREATE TABLE @extschema@.chart_cache (
+  project_id integer NOT NULL,
+  measure_id integer NOT NULL,
+  variant text NOT NULL CHECK (variant IN ('own', 'network')),
+  version bigint NOT NULL,
+  as_of_week date NOT NULL,
+  facility_id integer NOT NULL,
+  chart_json jsonb,
+  chart_svg text
+);
+ALTER TABLE @extschema@.chart_cache ALTER COLUMN chart_json SET STORAGE EXTERNAL,
+                                    ALTER COLUMN chart_svg SET STORAGE EXTERNAL;
+CREATE INDEX chart_cache_key_idx ON @extschema@.chart_cache (project_id, measure_id, variant, version);
+COMMENT ON TABLE @extschema@.chart_cache IS 'Charts of whole series as chart_json and chart_svg return them, each with the project data version it was drawn at: the own variant (names, annotations) for the facility and staff, the network variant for its peers.';
+COMMENT ON COLUMN @extschema@.chart_cache.project_id IS 'The project.';
+COMMENT ON COLUMN @extschema@.chart_cache.measure_id IS 'The measure.';
+COMMENT ON COLUMN @extschema@.chart_cache.variant IS 'own (as the facility and staff see it) or network (as its peers see it).';
+COMMENT ON COLUMN @extschema@.chart_cache.version IS 'The project''s chart_version the chart was drawn at, in the drawing snapshot.';
+COMMENT ON COLUMN @extschema@.chart_cache.as_of_week IS 'The current week when it was drawn (chart_points leaves out weeks after it).';
+COMMENT ON COLUMN @extschema@.chart_cache.facility_id IS 'The facility.';
+COMMENT ON COLUMN @extschema@.chart_cache.chart_json IS 'The chart as learning_network.chart_json returns it.';
+COMMENT ON COLUMN @extschema@.chart_cache.chart_svg IS 'The chart as learning_network.chart_svg returns it.';

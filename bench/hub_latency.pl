@@ -1,0 +1,131 @@
+#!/usr/bin/perl
+# make bench-hub: latency of the HUB's chart requests on the demo network
+# (one 146 to 156-week series of a cohort-1 project, at random), each timed on
+# the client around the whole request as a facility makes it: SET ROLE, the
+# chart, RESET ROLE (three statements, three round trips).  One client, one
+# request at a time, so the figures are the request's own cost.  Compared
+# with a plain SELECT of the same rows (one statement, no role).
+#   cached:             the chart was kept; served from chart_cache
+#   redraw, warm:       after a write to the project, in a session that has
+#                       drawn charts before
+#   redraw, new session: after a write, the first request of a new session
+# Runs inside pg_virtualenv (bench/hub_latency.sh).  Knobs: HUB_REQUESTS
+# (400; new sessions: a quarter of it).
+use strict;
+use warnings;
+use DBI;
+use Time::HiRes qw(time);
+
+my $n = $ENV{HUB_REQUESTS} // 400;
+my $db = 'hub_bench';
+sub connect_db {
+	my $dbh = DBI->connect("dbi:Pg:dbname=$_[0]", '', '', { AutoCommit => 1, RaiseError => 1, PrintError => 0 });
+	$dbh->do("SET client_min_messages = warning");
+	return $dbh;
+}
+{
+	my $admin = connect_db('postgres');
+	$admin->do("DROP DATABASE IF EXISTS $db");
+	$admin->do("CREATE DATABASE $db");
+	$admin->disconnect;
+}
+my $main = connect_db($db);
+$main->do(<<'SQL');
+CREATE EXTENSION learning_network CASCADE;
+SELECT count(*) FROM learning_network.load_demo();
+CREATE TABLE bench_series AS
+SELECT o.project_id, o.measure_id, p.facility_id, count(*) AS weeks, max(o.week_start) AS last_week
+FROM learning_network.observation o
+JOIN learning_network.measure m ON m.measure_id = o.measure_id AND m.parent_measure_id IS NULL AND m.kind = 'proportion'
+JOIN learning_network.project p ON p.project_id = o.project_id
+JOIN learning_network.cohort c ON c.cohort_id = p.cohort_id AND c.name = 'Cohort 1'
+GROUP BY o.project_id, o.measure_id, p.facility_id;
+SELECT count(learning_network.create_facility_role(facility_id)) FROM bench_series;
+ANALYZE;
+SQL
+my @series = @{ $main->selectall_arrayref(
+	"SELECT b.project_id, b.measure_id, f.role_name, b.weeks, b.last_week FROM bench_series b
+	 JOIN learning_network.facility f USING (facility_id) ORDER BY b.project_id") };
+srand(14);
+
+sub pick { return $series[int(rand(@series))]; }
+sub write_to {
+	my ($s) = @_;
+	$main->do("UPDATE learning_network.observation SET note = 'bench ' || clock_timestamp()
+	           WHERE project_id = $s->[0] AND measure_id = $s->[1] AND week_start = '$s->[4]'");
+}
+sub as_facility {
+	my ($dbh, $s, $fn) = @_;
+	my $t = time;
+	$dbh->do("SET ROLE $s->[2]");
+	my ($doc) = $dbh->selectrow_array("SELECT learning_network.$fn($s->[0], $s->[1])");
+	$dbh->do("RESET ROLE");
+	die "no chart for $s->[0]/$s->[1]\n" unless defined $doc;
+	return (time - $t) * 1000;
+}
+sub percentile {
+	my ($p, @v) = @_;
+	@v = sort { $a <=> $b } @v;
+	return $v[int($#v * $p + 0.5)];
+}
+
+my (%lat, @order);
+sub measure { my ($name, @v) = @_; $lat{$name} = \@v; push @order, $name; }
+
+# plain select of the rows
+measure('plain SELECT of the rows (1 statement)', map {
+	my $s = pick();
+	my $t = time;
+	$main->selectall_arrayref("SELECT o.* FROM learning_network.observation o
+	                           WHERE o.project_id = $s->[0] AND o.measure_id = $s->[1]");
+	(time - $t) * 1000;
+} 1 .. $n);
+
+# kept charts: draw every series once, then serve
+my $warm = connect_db($db);
+as_facility($warm, $_, 'chart_json') for @series;
+for my $fn (qw(chart_json chart_svg)) {
+	measure("cached $fn as a facility", map { as_facility($warm, pick(), $fn) } 1 .. $n);
+}
+
+# redraws in a warm session: a write (not timed), then the request
+as_facility($warm, $_, 'chart_json'), write_to($_) for @series[0 .. 9];
+measure('redraw after a write, warm session', map {
+	my $s = pick();
+	write_to($s);
+	as_facility($warm, $s, 'chart_json');
+} 1 .. $n);
+
+# redraws in a new session: a write, a new connection (neither timed), the
+# session's first request
+measure('redraw after a write, new session', map {
+	my $s = pick();
+	write_to($s);
+	my $fresh = connect_db($db);
+	my $ms = as_facility($fresh, $s, 'chart_json');
+	$fresh->disconnect;
+	$ms;
+} 1 .. int($n / 4));
+$warm->disconnect;
+
+my $plain99 = percentile(0.99, @{ $lat{$order[0]} });
+my $plain50 = percentile(0.50, @{ $lat{$order[0]} });
+printf "%d series of %d-%d weeks; one client; latencies in ms, timed on the client\n\n", scalar @series,
+	(sort { $a <=> $b } map { $_->[3] } @series)[0, -1];
+printf "| %-40s | %5s | %7s | %7s | %11s | %11s |\n", 'request', 'n', 'p50', 'p99', 'p50 / plain', 'p99 / plain';
+printf "|%s|%s|%s|%s|%s|%s|\n", '-' x 42, '-' x 7, '-' x 9, '-' x 9, '-' x 13, '-' x 13;
+for my $name (@order) {
+	my @v = @{ $lat{$name} };
+	my ($p50, $p99) = (percentile(0.50, @v), percentile(0.99, @v));
+	printf "| %-40s | %5d | %7.2f | %7.2f | %11.2f | %11.2f |\n", $name, scalar @v, $p50, $p99, $p50 / $plain50, $p99 / $plain99;
+}
+my ($warm50, $warm99) = map { percentile($_, @{ $lat{'redraw after a write, warm session'} }) } 0.5, 0.99;
+my ($new50, $new99) = map { percentile($_, @{ $lat{'redraw after a write, new session'} }) } 0.5, 0.99;
+my $cached99 = percentile(0.99, @{ $lat{'cached chart_json as a facility'} });
+printf "\nTargets: cached chart_json as a facility p99 <= 3x plain: %.2fx %s\n", $cached99 / $plain99,
+	$cached99 <= 3 * $plain99 ? 'met' : 'NOT met';
+printf "         redraw in a new session <= 1.5x a warm redraw: p50 %.2fx, p99 %.2fx %s\n", $new50 / $warm50,
+	$new99 / $warm99, $new50 <= 1.5 * $warm50 && $new99 <= 1.5 * $warm99 ? 'met' : 'NOT met';
+$main->disconnect;
+my $admin = connect_db('postgres');
+$admin->do("DROP DATABASE $db");
