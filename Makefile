@@ -23,9 +23,9 @@ MODULEDIR = extension
 # Each extension's sources in install order.  The INSTALL_ONLY ones create
 # what holds data (types, tables, reference rows) and run only at CREATE
 # EXTENSION; an upgrade script replaces them by the version's own changes.
-SPC_SQL = $(addprefix sql/spc/, schema.sql types.sql chart.sql functions.sql \
+SPC_SQL = $(addprefix sql/spc/, schema.sql types.sql state_types.sql chart.sql functions.sql \
 	phase_summary.sql chart_svg.sql)
-SPC_SQL_INSTALL_ONLY = sql/spc/types.sql
+SPC_SQL_INSTALL_ONLY = $(addprefix sql/spc/, types.sql state_types.sql)
 LN_SQL = $(addprefix sql/learning_network/, schema.sql roles.sql helpers.sql tables.sql \
 	validation.sql audit.sql access.sql chart_cache.sql internal_views.sql reference_data.sql \
 	views.sql charts.sql hub_writes.sql import.sql administration.sql publications.sql \
@@ -116,6 +116,11 @@ fuzz: $(addprefix test/fuzz/build/fuzz_,$(FUZZ_TARGETS))
 		if [ $$status -ne 0 ]; then echo "fuzz_$$t: FAILED (see test/fuzz/build/)"; exit 1; fi; \
 		echo "fuzz_$$t: ok for $(FUZZ_SECONDS) s"; \
 	done
+
+# The engine on a Citus cluster against single node; skips without Citus.
+.PHONY: citus-check
+citus-check:
+	bash scripts/citus-check.sh
 
 # Re-draw the example charts of docs/ from the demo network.
 .PHONY: docs

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Run inside pg_virtualenv (PGHOST, PGPORT, PGUSER, PGDATABASE are set):
 # the pg_regress suites, the pgTAP suites, the dump/restore and upgrade
-# round trips, the SVG checks, the documentation's SQL examples, then check
-# that the server never restarted.
+# round trips, the SVG checks, the documentation's SQL examples, the hot
+# standby's reads, then check that the server never restarted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +20,11 @@ if ! pg_prove -d spc_pgtap --ext .sql test/pgtap/; then
 fi
 
 if ! test/roundtrip.sh; then
+	status=1
+fi
+
+# reads on a hot standby made from this cluster (pg_basebackup)
+if ! test/standby.sh; then
 	status=1
 fi
 

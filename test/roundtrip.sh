@@ -229,6 +229,23 @@ check "META.json provides each extension at its control file's version" \
 	"$(python3 -c 'import json; m = json.load(open("META.json")); print(" ".join(sorted(k + "=" + v["version"] + ":" + v["file"] for k, v in m["provides"].items())), m["version"])')" \
 	"$(for c in control/*.control; do e=$(basename "$c" .control); printf '%s=%s:sql/%s--%s.sql ' "$e" "$(current_of "$e")" "$e" "$(current_of "$e")"; done | sed 's/ $//') $(current_of spc)"
 
-for db in rt_a rt_b rt_c rt_restored rt_plain rt_fresh rt_check rt_old rt_live; do dropdb --if-exists "$db"; done
+# A user's view over spc's aggregates survives the update from 0.1.0 (their
+# state type changed: replaced in place, not dropped), with the same answers.
+fresh_db rt_view
+check "a view using spc.phase_summary and spc.chart_svg survives ALTER EXTENSION spc UPDATE, same answers" \
+	"$(q rt_view >/dev/null <<'SQL'
+CREATE EXTENSION spc VERSION '0.1.0';
+CREATE TABLE obs AS SELECT s, w, (s * 37 + w * 101) % 40 + 1.0 / (3 + w) AS x FROM generate_series(1, 20) s, generate_series(1, 30) w;
+CREATE VIEW summary AS
+SELECT s, spc.phase_summary('i', w, x) AS p,
+       spc.chart_svg(date '2024-01-07' + 7 * w, ROW(x, 1, 0, 2, 1, false, NULL, NULL)::spc.point) AS svg
+FROM obs GROUP BY s;
+CREATE TABLE before AS SELECT * FROM summary;
+ALTER EXTENSION spc UPDATE;
+SQL
+	q rt_view -c "SELECT count(*) FILTER (WHERE b.p = v.p AND b.svg = v.svg) || ' of ' || count(*) FROM before b JOIN summary v USING (s)")" \
+	"20 of 20"
+
+for db in rt_a rt_b rt_c rt_restored rt_plain rt_fresh rt_check rt_old rt_view rt_live; do dropdb --if-exists "$db"; done
 echo "roundtrip: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

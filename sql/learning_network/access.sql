@@ -89,11 +89,18 @@ RETURN coalesce(facility_id = learning_network_internal.caller_facility(), false
 COMMENT ON FUNCTION learning_network_internal.may_write(integer) IS
   'True when the acting role may write the facility''s data: it acts for the facility, or is staff.';
 
--- A refused write says why, for the UI and for the person reading the log.
+-- A refused write says why, for the UI and for the person reading the log:
+-- on a replica, or for a facility the caller does not act for.
 CREATE OR REPLACE FUNCTION learning_network_internal.require_write(facility_id integer, what text) RETURNS void
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+  -- a hot standby serves the network's reads; every write goes to the primary
+  IF pg_catalog.pg_is_in_recovery() THEN
+    RAISE EXCEPTION 'cannot write %: this server is a read-only replica', what
+      USING ERRCODE = 'read_only_sql_transaction',
+            HINT = 'Send writes (the HUB''s write functions, imports, sharing) to the primary server.';
+  END IF;
   IF NOT learning_network_internal.may_write(facility_id) THEN
     RAISE EXCEPTION 'permission denied: % does not belong to the facility you act for', what
       USING ERRCODE = 'insufficient_privilege',
@@ -103,7 +110,7 @@ BEGIN
   END IF;
 END $$;
 COMMENT ON FUNCTION learning_network_internal.require_write(integer, text) IS
-  'Raises 42501 unless the acting role may write the facility''s data.';
+  'Raises 25006 on a read-only replica (hot standby), and 42501 unless the acting role may write the facility''s data.';
 
 -- Owned by a role that cannot log in; policies apply to it too (FORCE), so
 -- the owner-rights views and functions see only what the acting role may.

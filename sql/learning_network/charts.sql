@@ -16,7 +16,7 @@
 CREATE OR REPLACE FUNCTION learning_network_internal.render_chart(project_id integer, measure_id integer,
                                                       from_week date, to_week date, want text,
                                                       OUT chart_json jsonb, OUT chart_svg text)
-LANGUAGE plpgsql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp SET jit = off SET plan_cache_mode = force_generic_plan
 SET extra_float_digits = 1 AS $$
 BEGIN
@@ -81,7 +81,7 @@ COMMENT ON FUNCTION learning_network_internal.render_chart(integer, integer, dat
 CREATE OR REPLACE FUNCTION learning_network_internal.render_chart_svg(project_id integer, measure_id integer,
                                       from_week date DEFAULT NULL, to_week date DEFAULT NULL)
 RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 RETURN (learning_network_internal.render_chart(project_id, measure_id, from_week, to_week, 'svg')).chart_svg;
 
 COMMENT ON FUNCTION learning_network_internal.render_chart_svg(integer, integer, date, date) IS
@@ -90,7 +90,7 @@ COMMENT ON FUNCTION learning_network_internal.render_chart_svg(integer, integer,
 CREATE OR REPLACE FUNCTION learning_network_internal.render_chart_json(project_id integer, measure_id integer,
                                        from_week date DEFAULT NULL, to_week date DEFAULT NULL)
 RETURNS jsonb
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 RETURN (learning_network_internal.render_chart(project_id, measure_id, from_week, to_week, 'json')).chart_json;
 
 COMMENT ON FUNCTION learning_network_internal.render_chart_json(integer, integer, date, date) IS
@@ -183,7 +183,7 @@ CREATE OR REPLACE FUNCTION @extschema@.element_pareto(project_id integer, measur
                                            from_week date DEFAULT NULL, to_week date DEFAULT NULL)
 RETURNS TABLE (element_measure_id integer, code text, name text, failures bigint, audited bigint,
                failure_share double precision, cumulative_share double precision)
-LANGUAGE plpgsql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 BEGIN
   RETURN QUERY

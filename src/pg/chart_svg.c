@@ -5,6 +5,12 @@
  * that draws the points of one chart (spc.point values, as spc.chart returns
  * them) as a standalone SVG document.  Rows carry their date, so partial
  * states combine in any order; the final function sorts them.
+ *
+ * From 0.2.0 the state is the type spc.chart_svg_state (not internal), so
+ * Citus can aggregate partially on the workers: an expanded object while a
+ * group is aggregated, a flat varlena otherwise, and as text the hex of its
+ * binary form (exact whatever extra_float_digits says).  The 0.1.0 entry
+ * points (internal state) stay for databases still at 0.1.0.
  */
 #include "spc_pg.h"
 
@@ -14,6 +20,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/expandeddatum.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
@@ -45,18 +52,26 @@ typedef struct SvgState
 
 #define SVG_STATE_VERSION 1
 
-static SvgState *
-svg_new_state(MemoryContext mcxt)
+static void
+svg_init_state(SvgState *state, MemoryContext mcxt, int64 capacity)
 {
 	MemoryContext old = MemoryContextSwitchTo(mcxt);
-	SvgState   *state = palloc0(sizeof(SvgState));
 
-	state->capacity = 64;
-	state->rows = palloc(state->capacity * sizeof(SvgRow));
+	memset(state, 0, sizeof(SvgState));
+	state->capacity = Max(capacity, 16);
+	state->rows = palloc_extended(mul_size(state->capacity, sizeof(SvgRow)), MCXT_ALLOC_HUGE);
 	initStringInfo(&state->arena);
 	state->goal = NAN;
 	state->title = -1;
 	MemoryContextSwitchTo(old);
+}
+
+static SvgState *
+svg_new_state(MemoryContext mcxt)
+{
+	SvgState   *state = MemoryContextAlloc(mcxt, sizeof(SvgState));
+
+	svg_init_state(state, mcxt, 64);
 	return state;
 }
 
@@ -110,14 +125,13 @@ variation_of(const char *name)
 	return SPC_VARIATION_NONE;
 }
 
-PG_FUNCTION_INFO_V1(spc_chart_svg_accum);
-
-/* Transition: (state, t date, point spc.point [, phase, annotation, goal, title]). */
-Datum
-spc_chart_svg_accum(PG_FUNCTION_ARGS)
+/*
+ * Transition: (state, t date, point spc.point [, phase, annotation, goal,
+ * title]); the state's memory is mcxt.
+ */
+static void
+svg_accum(FunctionCallInfo fcinfo, SvgState *state, MemoryContext aggcontext)
 {
-	MemoryContext aggcontext = SpcAggregateContext(fcinfo, "spc_chart_svg_accum");
-	SvgState   *state = PG_ARGISNULL(0) ? svg_new_state(aggcontext) : (SvgState *) PG_GETARG_POINTER(0);
 	HeapTupleHeader point;
 	SvgRow	   *row;
 	bool		isnull;
@@ -131,7 +145,7 @@ spc_chart_svg_accum(PG_FUNCTION_ARGS)
 
 	/* a row without a date or a point has no place on the chart */
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || DATE_NOT_FINITE(PG_GETARG_DATEADT(1)))
-		PG_RETURN_POINTER(state);
+		return;
 	point = PG_GETARG_HEAPTUPLEHEADER(2);
 	if (state->nrows == state->capacity)
 	{
@@ -139,6 +153,7 @@ spc_chart_svg_accum(PG_FUNCTION_ARGS)
 		state->rows = repalloc_huge(state->rows, mul_size(state->capacity, sizeof(SvgRow)));
 	}
 	row = &state->rows[state->nrows++];
+	memset(row, 0, sizeof(SvgRow));	/* padding too: the state is sent as is */
 	row->t = PG_GETARG_DATEADT(1);
 	row->y = point_float(point, "y");
 	row->cl = point_float(point, "cl");
@@ -169,6 +184,18 @@ spc_chart_svg_accum(PG_FUNCTION_ARGS)
 	}
 	row->phase = keep_text_arg(fcinfo, 3, state, aggcontext);
 	row->annotation = keep_text_arg(fcinfo, 4, state, aggcontext);
+}
+
+PG_FUNCTION_INFO_V1(spc_chart_svg_accum);
+
+/* 0.1.0: transition over the internal state. */
+Datum
+spc_chart_svg_accum(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = SpcAggregateContext(fcinfo, "spc_chart_svg_accum");
+	SvgState   *state = PG_ARGISNULL(0) ? svg_new_state(aggcontext) : (SvgState *) PG_GETARG_POINTER(0);
+
+	svg_accum(fcinfo, state, aggcontext);
 	PG_RETURN_POINTER(state);
 }
 
@@ -181,14 +208,14 @@ svg_append(SvgState *a, const SvgState *b, MemoryContext mcxt)
 
 	if (a->nrows + b->nrows > a->capacity)
 	{
-		a->capacity = a->nrows + b->nrows;
+		a->capacity = Max(a->nrows + b->nrows, 2 * a->capacity);
 		a->rows = repalloc_huge(a->rows, mul_size(a->capacity, sizeof(SvgRow)));
 	}
 	for (int64 i = 0; i < b->nrows; i++)
 	{
 		SvgRow	   *row = &a->rows[a->nrows++];
 
-		*row = b->rows[i];
+		memcpy(row, &b->rows[i], sizeof(SvgRow));	/* padding too: states are sent as is */
 		row->phase = row->phase < 0 ? -1 : row->phase + shift;
 		row->annotation = row->annotation < 0 ? -1 : row->annotation + shift;
 		row->signals = row->signals < 0 ? -1 : row->signals + shift;
@@ -222,8 +249,37 @@ spc_chart_svg_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
+/* The binary form: version, goal, title, rows, arena (network order). */
+static void
+send_svg_state(StringInfo buf, const SvgState *state)
+{
+	pq_sendint32(buf, SVG_STATE_VERSION);
+	pq_sendfloat8(buf, state->goal);
+	pq_sendint32(buf, state->title);
+	pq_sendint64(buf, state->nrows);
+	for (int64 i = 0; i < state->nrows; i++)
+	{
+		const SvgRow *r = &state->rows[i];
+
+		pq_sendint32(buf, r->t);
+		pq_sendfloat8(buf, r->y);
+		pq_sendfloat8(buf, r->cl);
+		pq_sendfloat8(buf, r->lcl);
+		pq_sendfloat8(buf, r->ucl);
+		pq_sendfloat8(buf, r->sigma);
+		pq_sendint32(buf, r->variation);
+		pq_sendint32(buf, r->phase);
+		pq_sendint32(buf, r->annotation);
+		pq_sendint32(buf, r->signals);
+		pq_sendbyte(buf, r->signal);
+	}
+	pq_sendint32(buf, state->arena.len);
+	pq_sendbytes(buf, state->arena.data, state->arena.len);
+}
+
 PG_FUNCTION_INFO_V1(spc_chart_svg_serialize);
 
+/* 0.1.0: the internal state as a bytea, for parallel workers. */
 Datum
 spc_chart_svg_serialize(PG_FUNCTION_ARGS)
 {
@@ -232,28 +288,7 @@ spc_chart_svg_serialize(PG_FUNCTION_ARGS)
 
 	(void) SpcAggregateContext(fcinfo, "spc_chart_svg_serialize");
 	pq_begintypsend(&buf);
-	pq_sendint32(&buf, SVG_STATE_VERSION);
-	pq_sendfloat8(&buf, state->goal);
-	pq_sendint32(&buf, state->title);
-	pq_sendint64(&buf, state->nrows);
-	for (int64 i = 0; i < state->nrows; i++)
-	{
-		const SvgRow *r = &state->rows[i];
-
-		pq_sendint32(&buf, r->t);
-		pq_sendfloat8(&buf, r->y);
-		pq_sendfloat8(&buf, r->cl);
-		pq_sendfloat8(&buf, r->lcl);
-		pq_sendfloat8(&buf, r->ucl);
-		pq_sendfloat8(&buf, r->sigma);
-		pq_sendint32(&buf, r->variation);
-		pq_sendint32(&buf, r->phase);
-		pq_sendint32(&buf, r->annotation);
-		pq_sendint32(&buf, r->signals);
-		pq_sendbyte(&buf, r->signal);
-	}
-	pq_sendint32(&buf, state->arena.len);
-	pq_sendbytes(&buf, state->arena.data, state->arena.len);
+	send_svg_state(&buf, state);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -265,59 +300,13 @@ report_bad_svg_state(void)
 			 errmsg("invalid spc.chart_svg state")));
 }
 
-PG_FUNCTION_INFO_V1(spc_chart_svg_deserialize);
-
-/* Rebuild a state, checking every size and offset. */
-Datum
-spc_chart_svg_deserialize(PG_FUNCTION_ARGS)
+/* Every text offset must start a terminated string inside the arena. */
+static void
+check_svg_state(const SvgState *state)
 {
-	MemoryContext aggcontext = SpcAggregateContext(fcinfo, "spc_chart_svg_deserialize");
-	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
-	StringInfoData buf;
-	SvgState   *state = svg_new_state(aggcontext);
-	const int64 row_bytes = 4 + 5 * 8 + 4 * 4 + 1;
-	int64		nrows;
-	int32		arena_len;
-	MemoryContext old;
+	int32		arena_len = state->arena.len;
 
-	SpcStateReader(&buf, bytes);
-	if (buf.len < 4 + 8 + 4 + 8 + 4 || pq_getmsgint(&buf, 4) != SVG_STATE_VERSION)
-		report_bad_svg_state();
-	state->goal = pq_getmsgfloat8(&buf);
-	state->title = pq_getmsgint(&buf, 4);
-	nrows = pq_getmsgint64(&buf);
-	if (nrows < 0 || nrows > (buf.len - buf.cursor) / row_bytes)
-		report_bad_svg_state();
-	old = MemoryContextSwitchTo(aggcontext);
-	state->capacity = Max(nrows, 1);
-	state->rows = repalloc_huge(state->rows, mul_size(state->capacity, sizeof(SvgRow)));
-	MemoryContextSwitchTo(old);
-	for (int64 i = 0; i < nrows; i++)
-	{
-		SvgRow	   *r = &state->rows[i];
-
-		r->t = pq_getmsgint(&buf, 4);
-		r->y = pq_getmsgfloat8(&buf);
-		r->cl = pq_getmsgfloat8(&buf);
-		r->lcl = pq_getmsgfloat8(&buf);
-		r->ucl = pq_getmsgfloat8(&buf);
-		r->sigma = pq_getmsgfloat8(&buf);
-		r->variation = pq_getmsgint(&buf, 4);
-		r->phase = pq_getmsgint(&buf, 4);
-		r->annotation = pq_getmsgint(&buf, 4);
-		r->signals = pq_getmsgint(&buf, 4);
-		r->signal = pq_getmsgbyte(&buf) != 0;
-	}
-	state->nrows = nrows;
-	arena_len = pq_getmsgint(&buf, 4);
-	if (arena_len < 0 || arena_len != buf.len - buf.cursor)
-		report_bad_svg_state();
-	old = MemoryContextSwitchTo(aggcontext);
-	appendBinaryStringInfo(&state->arena, pq_getmsgbytes(&buf, arena_len), arena_len);
-	MemoryContextSwitchTo(old);
-	pq_getmsgend(&buf);
-	/* every text offset must start a terminated string inside the arena */
-	for (int64 i = -1; i < nrows; i++)
+	for (int64 i = -1; i < state->nrows; i++)
 	{
 		int32		offsets[3];
 		int			count = 0;
@@ -338,6 +327,78 @@ spc_chart_svg_deserialize(PG_FUNCTION_ARGS)
 				(offsets[k] >= 0 && memchr(state->arena.data + offsets[k], '\0', arena_len - offsets[k]) == NULL))
 				report_bad_svg_state();
 	}
+}
+
+/* Read the binary form from buf (to its end) into a new state in mcxt. */
+static SvgState *
+receive_svg_state(StringInfo buf, MemoryContext mcxt)
+{
+	const int64 row_bytes = 4 + 5 * 8 + 4 * 4 + 1;
+	SvgState   *state;
+	int64		nrows;
+	int32		arena_len;
+	MemoryContext old;
+
+	if (buf->len - buf->cursor < 4 + 8 + 4 + 8 + 4 || pq_getmsgint(buf, 4) != SVG_STATE_VERSION)
+		report_bad_svg_state();
+	state = MemoryContextAlloc(mcxt, sizeof(SvgState));
+	svg_init_state(state, mcxt, 0);
+	state->goal = pq_getmsgfloat8(buf);
+	state->title = pq_getmsgint(buf, 4);
+	nrows = pq_getmsgint64(buf);
+	if (nrows < 0 || nrows > (buf->len - buf->cursor) / row_bytes)
+		report_bad_svg_state();
+	old = MemoryContextSwitchTo(mcxt);
+	state->capacity = Max(nrows, 1);
+	state->rows = repalloc_huge(state->rows, mul_size(state->capacity, sizeof(SvgRow)));
+	MemoryContextSwitchTo(old);
+	memset(state->rows, 0, nrows * sizeof(SvgRow));
+	for (int64 i = 0; i < nrows; i++)
+	{
+		SvgRow	   *r = &state->rows[i];
+
+		r->t = pq_getmsgint(buf, 4);
+		r->y = pq_getmsgfloat8(buf);
+		r->cl = pq_getmsgfloat8(buf);
+		r->lcl = pq_getmsgfloat8(buf);
+		r->ucl = pq_getmsgfloat8(buf);
+		r->sigma = pq_getmsgfloat8(buf);
+		r->variation = pq_getmsgint(buf, 4);
+		r->phase = pq_getmsgint(buf, 4);
+		r->annotation = pq_getmsgint(buf, 4);
+		r->signals = pq_getmsgint(buf, 4);
+		r->signal = pq_getmsgbyte(buf) != 0;
+		if (DATE_NOT_FINITE(r->t))	/* the transition never keeps one */
+			report_bad_svg_state();
+	}
+	state->nrows = nrows;
+	arena_len = pq_getmsgint(buf, 4);
+	if (arena_len < 0 || arena_len != buf->len - buf->cursor)
+		report_bad_svg_state();
+	old = MemoryContextSwitchTo(mcxt);
+	appendBinaryStringInfo(&state->arena, pq_getmsgbytes(buf, arena_len), arena_len);
+	MemoryContextSwitchTo(old);
+	check_svg_state(state);
+	return state;
+}
+
+PG_FUNCTION_INFO_V1(spc_chart_svg_deserialize);
+
+/*
+ * 0.1.0: rebuild a state, checking every size and offset.  In the per-call
+ * memory context: the combine function copies what it keeps.
+ */
+Datum
+spc_chart_svg_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
+	StringInfoData buf;
+	SvgState   *state;
+
+	(void) SpcAggregateContext(fcinfo, "spc_chart_svg_deserialize");
+	SpcStateReader(&buf, bytes);
+	state = receive_svg_state(&buf, CurrentMemoryContext);
+	pq_getmsgend(&buf);
 	PG_RETURN_POINTER(state);
 }
 
@@ -348,12 +409,50 @@ arena_text(const SvgState *state, int32 offset)
 }
 
 static int
-compare_svg_rows(const void *a, const void *b)
+compare_doubles(double x, double y)
 {
-	int32		x = ((const SvgRow *) a)->t;
-	int32		y = ((const SvgRow *) b)->t;
-
+	if (isnan(x) || isnan(y))
+		return (int) isnan(x) - (int) isnan(y);
 	return (x > y) - (x < y);
+}
+
+static int
+compare_texts(const char *x, const char *y)
+{
+	if (x == NULL || y == NULL)
+		return (x != NULL) - (y != NULL);
+	return strcmp(x, y);
+}
+
+/*
+ * By date, then by everything else: a total order, so that rows of one date
+ * come out the same however partial states were combined (parallel or
+ * distributed answers identical to serial ones).
+ */
+static int
+compare_svg_rows(const void *a, const void *b, void *arg)
+{
+	const SvgRow *r = (const SvgRow *) a;
+	const SvgRow *q = (const SvgRow *) b;
+	const SvgState *state = (const SvgState *) arg;
+	int			c;
+
+	if (r->t != q->t)
+		return (r->t > q->t) - (r->t < q->t);
+	if ((c = compare_doubles(r->y, q->y)) != 0 ||
+		(c = compare_doubles(r->cl, q->cl)) != 0 ||
+		(c = compare_doubles(r->lcl, q->lcl)) != 0 ||
+		(c = compare_doubles(r->ucl, q->ucl)) != 0 ||
+		(c = compare_doubles(r->sigma, q->sigma)) != 0)
+		return c;
+	if (r->signal != q->signal)
+		return (int) r->signal - (int) q->signal;
+	if (r->variation != q->variation)
+		return (r->variation > q->variation) - (r->variation < q->variation);
+	if ((c = compare_texts(arena_text(state, r->phase), arena_text(state, q->phase))) != 0 ||
+		(c = compare_texts(arena_text(state, r->annotation), arena_text(state, q->annotation))) != 0)
+		return c;
+	return compare_texts(arena_text(state, r->signals), arena_text(state, q->signals));
 }
 
 static void *
@@ -364,26 +463,22 @@ palloc_grow(void *ctx, void *old, size_t size)
 	return old ? repalloc(old, size) : palloc(size);
 }
 
-PG_FUNCTION_INFO_V1(spc_chart_svg_final);
-
 /* Sort by date, number the phases, render. */
-Datum
-spc_chart_svg_final(PG_FUNCTION_ARGS)
+static Datum
+final_svg(FunctionCallInfo fcinfo, const SvgState *state)
 {
-	SvgState   *state = PG_ARGISNULL(0) ? NULL : (SvgState *) PG_GETARG_POINTER(0);
 	SvgRow	   *rows;
 	SpcSvgPoint *points;
 	SpcSvgChart chart;
 	SpcStr		out = {NULL, 0, 0, palloc_grow, NULL, false};
 	int			phase = 0;
 
-	(void) SpcAggregateContext(fcinfo, "spc_chart_svg_final");
 	if (state == NULL || state->nrows == 0)
 		PG_RETURN_NULL();
 	/* sort a copy: a final function must not change its state */
 	rows = palloc_extended(mul_size(state->nrows, sizeof(SvgRow)), MCXT_ALLOC_HUGE);
 	memcpy(rows, state->rows, state->nrows * sizeof(SvgRow));
-	qsort(rows, state->nrows, sizeof(SvgRow), compare_svg_rows);
+	qsort_arg(rows, state->nrows, sizeof(SvgRow), compare_svg_rows, (void *) state);
 	points = palloc_extended(mul_size(state->nrows, sizeof(SpcSvgPoint)), MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < state->nrows; i++)
 	{
@@ -413,4 +508,281 @@ spc_chart_svg_final(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("chart too large for spc.chart_svg")));
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(out.data, out.len));
+}
+
+PG_FUNCTION_INFO_V1(spc_chart_svg_final);
+
+/* 0.1.0: final function over the internal state. */
+Datum
+spc_chart_svg_final(PG_FUNCTION_ARGS)
+{
+	(void) SpcAggregateContext(fcinfo, "spc_chart_svg_final");
+	return final_svg(fcinfo, PG_ARGISNULL(0) ? NULL : (SvgState *) PG_GETARG_POINTER(0));
+}
+
+/*
+ * ---- 0.2.0: the state type spc.chart_svg_state ----
+ *
+ * Flat: a fixed header, the rows as they are in memory, then the text arena.
+ * Expanded (while a group is aggregated): SvgState in its own memory context.
+ */
+typedef struct SvgStateFlat
+{
+	int32		vl_len_;
+	int32		version;
+	double		goal;
+	int32		title;
+	int32		arena_len;
+	int64		nrows;
+	SvgRow		rows[FLEXIBLE_ARRAY_MEMBER];	/* then arena_len bytes of text */
+} SvgStateFlat;
+
+#define SVG_FLAT_HEADER offsetof(SvgStateFlat, rows)
+
+typedef struct SvgStateExpanded
+{
+	ExpandedObjectHeader hdr;
+	SvgState	state;
+} SvgStateExpanded;
+
+static Size
+svg_flat_size_of(const SvgState *state)
+{
+	if (state->nrows > (int64) ((MaxAllocSize - SVG_FLAT_HEADER - state->arena.len) / sizeof(SvgRow)))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("spc.chart_svg state of %lld points is too large to store or pass between processes",
+						(long long) state->nrows)));
+	return SVG_FLAT_HEADER + state->nrows * sizeof(SvgRow) + state->arena.len;
+}
+
+static Size
+svg_flat_size(ExpandedObjectHeader *eohptr)
+{
+	return svg_flat_size_of(&((SvgStateExpanded *) eohptr)->state);
+}
+
+static void
+svg_flatten_state(const SvgState *state, void *result, Size allocated_size)
+{
+	SvgStateFlat *flat = (SvgStateFlat *) result;
+
+	memset(flat, 0, SVG_FLAT_HEADER);
+	SET_VARSIZE(flat, allocated_size);
+	flat->version = SVG_STATE_VERSION;
+	flat->goal = state->goal;
+	flat->title = state->title;
+	flat->arena_len = state->arena.len;
+	flat->nrows = state->nrows;
+	memcpy(flat->rows, state->rows, state->nrows * sizeof(SvgRow));
+	memcpy((char *) flat->rows + state->nrows * sizeof(SvgRow), state->arena.data, state->arena.len);
+}
+
+static void
+svg_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	svg_flatten_state(&((SvgStateExpanded *) eohptr)->state, result, allocated_size);
+}
+
+static const ExpandedObjectMethods svg_state_methods = {
+	svg_flat_size,
+	svg_flatten_into
+};
+
+static SvgStateExpanded *
+svg_new_expanded(MemoryContext parent, int64 capacity)
+{
+	MemoryContext cxt = AllocSetContextCreate(parent, "spc.chart_svg_state", ALLOCSET_SMALL_SIZES);
+	SvgStateExpanded *e = MemoryContextAlloc(cxt, sizeof(SvgStateExpanded));
+
+	EOH_init_header(&e->hdr, &svg_state_methods, cxt);
+	svg_init_state(&e->state, cxt, capacity);
+	return e;
+}
+
+static SvgStateExpanded *
+svg_expanded_of(Datum d)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+	{
+		ExpandedObjectHeader *eoh = DatumGetEOHP(d);
+
+		if (eoh->eoh_methods != &svg_state_methods)
+			report_bad_svg_state();
+		return (SvgStateExpanded *) eoh;
+	}
+	return NULL;
+}
+
+/*
+ * A state to read: the expanded object itself, or a checked view of a flat
+ * value (rows and texts not copied).
+ */
+static const SvgState *
+svg_state_to_read(Datum d, SvgState *view)
+{
+	SvgStateExpanded *e = svg_expanded_of(d);
+	SvgStateFlat *flat;
+	Size		size;
+
+	if (e)
+		return &e->state;
+	flat = (SvgStateFlat *) PG_DETOAST_DATUM(d);
+	size = VARSIZE(flat);
+	if (size < SVG_FLAT_HEADER || flat->version != SVG_STATE_VERSION ||
+		flat->nrows < 0 || flat->arena_len < 0 ||
+		(Size) flat->nrows > (size - SVG_FLAT_HEADER) / sizeof(SvgRow) ||
+		size - SVG_FLAT_HEADER - flat->nrows * sizeof(SvgRow) != (Size) flat->arena_len)
+		report_bad_svg_state();
+	memset(view, 0, sizeof(SvgState));
+	view->goal = flat->goal;
+	view->title = flat->title;
+	view->nrows = view->capacity = flat->nrows;
+	view->rows = flat->rows;
+	view->arena.data = (char *) flat->rows + flat->nrows * sizeof(SvgRow);
+	view->arena.len = view->arena.maxlen = flat->arena_len;
+	check_svg_state(view);
+	return view;
+}
+
+/*
+ * The state argument 0 to change in place: a read-write expanded object as
+ * is, NULL or anything else as a new expanded object under aggcontext.
+ */
+static SvgStateExpanded *
+svg_state_to_update(FunctionCallInfo fcinfo, MemoryContext aggcontext)
+{
+	Datum		d = PG_GETARG_DATUM(0);
+	SvgStateExpanded *e;
+	SvgState	view;
+	const SvgState *src;
+
+	if (PG_ARGISNULL(0))
+		return svg_new_expanded(aggcontext, 16);
+	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) && (e = svg_expanded_of(d)) != NULL)
+		return e;
+	src = svg_state_to_read(d, &view);
+	e = svg_new_expanded(aggcontext, src->nrows);
+	svg_append(&e->state, src, e->hdr.eoh_context);
+	return e;
+}
+
+PG_FUNCTION_INFO_V1(spc_chart_svg_state_accum);
+
+/* Transition of spc.chart_svg over spc.chart_svg_state. */
+Datum
+spc_chart_svg_state_accum(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = SpcAggregateContext(fcinfo, "spc_chart_svg_state_accum");
+	SvgStateExpanded *e = svg_state_to_update(fcinfo, aggcontext);
+
+	svg_accum(fcinfo, &e->state, e->hdr.eoh_context);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
+}
+
+PG_FUNCTION_INFO_V1(spc_chart_svg_state_combine);
+
+/* Combine: the points of both; the second state is only read. */
+Datum
+spc_chart_svg_state_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = SpcAggregateContext(fcinfo, "spc_chart_svg_state_combine");
+	SvgStateExpanded *a;
+	const SvgState *b;
+	SvgState	view;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	b = svg_state_to_read(PG_GETARG_DATUM(1), &view);
+	a = svg_state_to_update(fcinfo, aggcontext);
+	svg_append(&a->state, b, a->hdr.eoh_context);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&a->hdr));
+}
+
+PG_FUNCTION_INFO_V1(spc_chart_svg_state_final);
+
+Datum
+spc_chart_svg_state_final(PG_FUNCTION_ARGS)
+{
+	SvgState	view;
+
+	(void) SpcAggregateContext(fcinfo, "spc_chart_svg_state_final");
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	return final_svg(fcinfo, svg_state_to_read(PG_GETARG_DATUM(0), &view));
+}
+
+static Datum
+svg_flat_datum(const SvgState *state)
+{
+	Size		size = svg_flat_size_of(state);
+	void	   *flat = palloc(size);
+
+	svg_flatten_state(state, flat, size);
+	return PointerGetDatum(flat);
+}
+
+PG_FUNCTION_INFO_V1(spc_chart_svg_state_send);
+
+/* Binary output: the 0.1.0 serialised form (floats in network order). */
+Datum
+spc_chart_svg_state_send(PG_FUNCTION_ARGS)
+{
+	SvgState	view;
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	send_svg_state(&buf, svg_state_to_read(PG_GETARG_DATUM(0), &view));
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(spc_chart_svg_state_recv);
+
+Datum
+spc_chart_svg_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+
+	PG_RETURN_DATUM(svg_flat_datum(receive_svg_state(buf, CurrentMemoryContext)));
+}
+
+PG_FUNCTION_INFO_V1(spc_chart_svg_state_out);
+
+/* Text output: the hex digits of the binary form, exact through any text protocol. */
+Datum
+spc_chart_svg_state_out(PG_FUNCTION_ARGS)
+{
+	SvgState	view;
+	StringInfoData buf;
+	char	   *hex;
+
+	initStringInfo(&buf);
+	send_svg_state(&buf, svg_state_to_read(PG_GETARG_DATUM(0), &view));
+	hex = palloc_extended(mul_size(buf.len, 2) + 1, MCXT_ALLOC_HUGE);
+	hex[hex_encode(buf.data, buf.len, hex)] = '\0';
+	PG_RETURN_CSTRING(hex);
+}
+
+PG_FUNCTION_INFO_V1(spc_chart_svg_state_in);
+
+Datum
+spc_chart_svg_state_in(PG_FUNCTION_ARGS)
+{
+	const char *hex = PG_GETARG_CSTRING(0);
+	size_t		len = strlen(hex);
+	StringInfoData buf;
+	SvgState   *state;
+
+	buf.data = palloc_extended(len / 2 + 1, MCXT_ALLOC_HUGE);
+	buf.len = (int) hex_decode(hex, len, buf.data);
+	buf.maxlen = buf.len + 1;
+	buf.cursor = 0;
+	buf.data[buf.len] = '\0';
+	state = receive_svg_state(&buf, CurrentMemoryContext);
+	pq_getmsgend(&buf);
+	PG_RETURN_DATUM(svg_flat_datum(state));
 }

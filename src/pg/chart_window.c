@@ -4,8 +4,10 @@
  * spc.chart(chart, x, n, baseline, exclude, rules, improvement), a window
  * function.  The first call in a partition reads every row once, forms
  * subgroups from peer rows, and computes the whole partition in the core;
- * every call then returns its row's subgroup point.  O(rows) time and memory
- * per partition, held in partition-local memory.
+ * every call then returns its row's subgroup point.  O(rows) time; memory
+ * per subgroup (its point and where it ends), not per row, in the
+ * partition's memory context, so a partition may hold as many rows as the
+ * window API can address (WinGetFuncArgInPartition takes an int position).
  */
 #include "spc_pg.h"
 
@@ -48,14 +50,22 @@ typedef struct ChartQuery
 	SpcPointCache cache;
 } ChartQuery;
 
-/* Per-partition state: one chunk of partition-local memory. */
+/*
+ * Per-partition state: partition-local memory, with arrays allocated in the
+ * same (partition) context, freed when the partition ends.
+ */
 typedef struct ChartPartition
 {
 	bool		computed;
 	int64		nrows;
-	int32	   *row_subgroup;	/* subgroup index of every row */
+	int64		nsub;
+	int64	   *subgroup_end;	/* one past the last row of each subgroup */
 	SpcPoint   *points;			/* one per subgroup */
+	int64		cursor;			/* subgroup of the row last returned */
 } ChartPartition;
+
+/* The largest partition the window API can read: positions are int. */
+#define CHART_MAX_ROWS ((int64) PG_INT32_MAX + 1)
 
 /* Note which of x, n, baseline and exclude are constants of the call. */
 static void
@@ -97,7 +107,8 @@ row_arg(WindowObject winobj, const ChartQuery *q, int argno, int64 pos, bool *is
 		*isnull = q->row_arg[argno].isnull;
 		return q->row_arg[argno].value;
 	}
-	return WinGetFuncArgInPartition(winobj, argno, pos, WINDOW_SEEK_HEAD, false, isnull, &isout);
+	/* pos < CHART_MAX_ROWS, checked for the partition */
+	return WinGetFuncArgInPartition(winobj, argno, (int) pos, WINDOW_SEEK_HEAD, false, isnull, &isout);
 }
 
 static double
@@ -164,17 +175,30 @@ current_text_arg(WindowObject winobj, int argno)
 	return isnull ? NULL : TextDatumGetCString(d);
 }
 
+/* Room for one more subgroup in both per-subgroup arrays. */
+static void
+reserve_subgroup(SpcSubgroup **subgroups, ChartPartition *part, int64 *capacity, int64 nsub)
+{
+	if (nsub < *capacity)
+		return;
+	*capacity *= 2;
+	*subgroups = repalloc_huge(*subgroups, mul_size(*capacity, sizeof(SpcSubgroup)));
+	part->subgroup_end = repalloc_huge(part->subgroup_end, mul_size(*capacity, sizeof(int64)));
+}
+
 /* Read the partition, form subgroups, compute the points. */
 static void
 compute_partition(WindowObject winobj, ChartQuery *q, ChartPartition *part)
 {
 	SpcChartType chart = q->args.spec.type;
 	int64		nrows = part->nrows;
+	MemoryContext partcontext = GetMemoryChunkContext(part);
 	MemoryContext work,
 				old;
 	SpcSubgroup *subgroups;
 	SpcAccum	acc;
-	size_t		nsub = 0;
+	int64		nsub = 0;
+	int64		capacity = 64;
 	size_t		scratch_size;
 	Datum		first_arg[ARG_IMPROVEMENT + 1] = {0};
 	bool		first_isnull[ARG_IMPROVEMENT + 1] = {0};
@@ -182,7 +206,8 @@ compute_partition(WindowObject winobj, ChartQuery *q, ChartPartition *part)
 	work = AllocSetContextCreate(CurrentMemoryContext, "spc.chart partition",
 								 ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(work);
-	subgroups = palloc_extended(mul_size(nrows, sizeof(SpcSubgroup)), MCXT_ALLOC_HUGE);
+	subgroups = palloc(capacity * sizeof(SpcSubgroup));
+	part->subgroup_end = MemoryContextAlloc(partcontext, capacity * sizeof(int64));
 
 	for (int k = 0; k < (int) lengthof(partition_args); k++)
 	{
@@ -217,7 +242,9 @@ compute_partition(WindowObject winobj, ChartQuery *q, ChartPartition *part)
 									first_isnull[partition_args[k]]);
 		if (pos > 0 && !WinRowsArePeers(winobj, pos - 1, pos))
 		{
-			spc_subgroup_finish(&acc, chart, &subgroups[nsub++]);
+			reserve_subgroup(&subgroups, part, &capacity, nsub);
+			spc_subgroup_finish(&acc, chart, &subgroups[nsub]);
+			part->subgroup_end[nsub++] = pos;
 			spc_accum_init(&acc);
 			spc_accum_configure(&acc, &q->args.spec);
 		}
@@ -226,9 +253,10 @@ compute_partition(WindowObject winobj, ChartQuery *q, ChartPartition *part)
 		spc_accum_row(&acc, chart, x, x_isnull, n, n_isnull,
 					  arg_bool(winobj, q, ARG_BASELINE, pos, true),
 					  arg_bool(winobj, q, ARG_EXCLUDE, pos, false));
-		part->row_subgroup[pos] = (int32) nsub;
 	}
-	spc_subgroup_finish(&acc, chart, &subgroups[nsub++]);
+	reserve_subgroup(&subgroups, part, &capacity, nsub);
+	spc_subgroup_finish(&acc, chart, &subgroups[nsub]);
+	part->subgroup_end[nsub++] = nrows;
 
 	scratch_size = spc_scratch_size(nsub);
 	if (scratch_size == 0)
@@ -236,13 +264,44 @@ compute_partition(WindowObject winobj, ChartQuery *q, ChartPartition *part)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("partition of %lld rows is too large for spc.chart",
 						(long long) nrows)));
+	part->points = MemoryContextAllocHuge(partcontext, mul_size(nsub, sizeof(SpcPoint)));
 	spc_compute(&q->args.spec, &q->args.rules, q->args.improvement,
 				subgroups, nsub, part->points, NULL,
 				palloc_extended(scratch_size, MCXT_ALLOC_HUGE));
 
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(work);
+	part->nsub = nsub;
+	part->cursor = 0;
 	part->computed = true;
+}
+
+/*
+ * The subgroup of a row: rows come in order, so the cursor moves forward;
+ * any other order is found by binary search.
+ */
+static int64
+subgroup_of(ChartPartition *part, int64 pos)
+{
+	int64		lo = 0,
+				hi = part->nsub - 1;
+
+	if (part->subgroup_end[part->cursor] > pos &&
+		(part->cursor == 0 || part->subgroup_end[part->cursor - 1] <= pos))
+		return part->cursor;
+	if (part->cursor + 1 < part->nsub && part->subgroup_end[part->cursor] <= pos &&
+		part->subgroup_end[part->cursor + 1] > pos)
+		return ++part->cursor;
+	while (lo < hi)
+	{
+		int64		mid = lo + (hi - lo) / 2;
+
+		if (part->subgroup_end[mid] > pos)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return part->cursor = lo;
 }
 
 PG_FUNCTION_INFO_V1(spc_chart_window);
@@ -256,7 +315,6 @@ spc_chart_window(PG_FUNCTION_ARGS)
 	ChartPartition *part;
 	int64		nrows,
 				curpos;
-	Size		size;
 
 	if (q == NULL)
 	{
@@ -268,20 +326,18 @@ spc_chart_window(PG_FUNCTION_ARGS)
 	}
 
 	/* Spools the whole partition, which the computation needs anyway. */
-	nrows = WinGetPartitionRowCount(winobj);
-	size = add_size(add_size(MAXALIGN(sizeof(ChartPartition)),
-							 MAXALIGN(mul_size(nrows, sizeof(int32)))),
-					mul_size(nrows, sizeof(SpcPoint)));
-	if (!AllocSizeIsValid(size))
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("partition of %lld rows is too large for spc.chart",
-						(long long) nrows),
-				 errhint("Partition the window by series and phase.")));
-	part = (ChartPartition *) WinGetPartitionLocalMemory(winobj, size);
+	part = (ChartPartition *) WinGetPartitionLocalMemory(winobj, sizeof(ChartPartition));
 	if (!part->computed)
 	{
-		char	   *base = (char *) part + MAXALIGN(sizeof(ChartPartition));
+		nrows = WinGetPartitionRowCount(winobj);
+		if (nrows > CHART_MAX_ROWS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("partition of %lld rows is too large for spc.chart",
+							(long long) nrows),
+					 errdetail("PostgreSQL's window functions read at most %lld rows of a partition.",
+							   (long long) CHART_MAX_ROWS),
+					 errhint("Partition the window by series and phase.")));
 
 		/* chart, rules and improvement: the partition's first row (checked) */
 		SpcArgsUpdate(&q->args, fcinfo->flinfo->fn_mcxt,
@@ -293,13 +349,11 @@ spc_chart_window(PG_FUNCTION_ARGS)
 			spc_chart_needs_n(q->args.spec.type))
 			SpcReportMissingN(q->args.spec.type);
 		part->nrows = nrows;
-		part->row_subgroup = (int32 *) base;
-		part->points = (SpcPoint *) (base + MAXALIGN(nrows * sizeof(int32)));
 		compute_partition(winobj, q, part);
 	}
 
 	curpos = WinGetCurrentPosition(winobj);
 	/* No row before this one is read again. */
 	WinSetMarkPosition(winobj, curpos);
-	PG_RETURN_DATUM(SpcPointDatum(q->tupdesc, &part->points[part->row_subgroup[curpos]], &q->cache));
+	PG_RETURN_DATUM(SpcPointDatum(q->tupdesc, &part->points[subgroup_of(part, curpos)], &q->cache));
 }

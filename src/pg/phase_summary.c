@@ -7,6 +7,14 @@
  * rows with equal t form one subgroup, as peers do in spc.chart; since the
  * key travels with every row, partial states can be combined, and the
  * aggregate runs in parallel plans.
+ *
+ * From 0.2.0 the state is the type spc.phase_state (not internal), so that
+ * Citus can aggregate partially on the workers and combine on the
+ * coordinator: while a group is aggregated it is an expanded object (rows
+ * appended in place), stored or sent it is a flat varlena, and its text form
+ * is the hex of its binary form, so it round-trips bit for bit whatever
+ * extra_float_digits says.  The 0.1.0 entry points (internal state with
+ * serialise/deserialise) stay for databases still at 0.1.0.
  */
 #include "spc_pg.h"
 
@@ -14,6 +22,7 @@
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/expandeddatum.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -45,13 +54,20 @@ typedef struct PhaseState
 /* Serialised format version, first word of the bytea. */
 #define PHASE_STATE_VERSION 1
 
+static void
+init_state(PhaseState *state, MemoryContext mcxt, int64 capacity)
+{
+	memset(state, 0, sizeof(PhaseState));
+	state->capacity = Max(capacity, 16);
+	state->rows = MemoryContextAllocHuge(mcxt, mul_size(state->capacity, sizeof(PhaseRow)));
+}
+
 static PhaseState *
 new_state(MemoryContext mcxt, int64 capacity)
 {
-	PhaseState *state = MemoryContextAllocZero(mcxt, sizeof(PhaseState));
+	PhaseState *state = MemoryContextAlloc(mcxt, sizeof(PhaseState));
 
-	state->capacity = Max(capacity, 16);
-	state->rows = MemoryContextAllocHuge(mcxt, state->capacity * sizeof(PhaseRow));
+	init_state(state, mcxt, capacity);
 	return state;
 }
 
@@ -66,32 +82,24 @@ reserve_rows(PhaseState *state, int64 needed)
 }
 
 /*
- * Transition: argument 1 is the state, 2 the chart, 3 the time key (already
- * converted to double by the caller), then x, n, baseline, exclude as given.
+ * The chart argument of a row: sets up a fresh state (spec == NULL means the
+ * state already has its chart), or checks that the chart does not change.
  */
-static Datum
-phase_accum(FunctionCallInfo fcinfo, double key, bool key_isnull)
+static void
+accept_chart(FunctionCallInfo fcinfo, PhaseState *state, bool fresh, MemoryContext mcxt)
 {
-	MemoryContext aggcontext = SpcAggregateContext(fcinfo, "spc.phase_summary");
-	PhaseState *state = PG_ARGISNULL(0) ? NULL : (PhaseState *) PG_GETARG_POINTER(0);
-	int			nargs = PG_NARGS();
-	PhaseRow   *row;
 	char	   *chart;
 
 	if (PG_ARGISNULL(1))
 		SpcReportNullArgument("chart");
 	chart = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	if (state == NULL)
+	if (fresh)
 	{
-		SpcChartSpec spec;
-
-		SpcParseChartArg(chart, &spec);
-		SpcCheckPhaseSummaryChart(&spec);
-		if (nargs < 5 && spc_chart_needs_n(spec.type))
-			SpcReportMissingN(spec.type);
-		state = new_state(aggcontext, 64);
-		state->spec = spec;
-		state->chart_text = MemoryContextStrdup(aggcontext, chart);
+		SpcParseChartArg(chart, &state->spec);
+		SpcCheckPhaseSummaryChart(&state->spec);
+		if (PG_NARGS() < 5 && spc_chart_needs_n(state->spec.type))
+			SpcReportMissingN(state->spec.type);
+		state->chart_text = MemoryContextStrdup(mcxt, chart);
 	}
 	else if (state->chart_text && strcmp(state->chart_text, chart) != 0)
 		ereport(ERROR,
@@ -100,15 +108,27 @@ phase_accum(FunctionCallInfo fcinfo, double key, bool key_isnull)
 						state->chart_text, chart),
 				 errhint("Use one chart type per phase, or group by the chart type.")));
 	pfree(chart);
+}
+
+/*
+ * Append a row: argument 1 is the state, 2 the chart, 3 the time key
+ * (already converted to double by the caller), then x, n, baseline, exclude
+ * as given.
+ */
+static void
+append_row(FunctionCallInfo fcinfo, PhaseState *state, double key, bool key_isnull)
+{
+	int			nargs = PG_NARGS();
+	PhaseRow   *row;
 
 	/* A row without a time key has no place in the series. */
 	if (key_isnull || isnan(key))
-		PG_RETURN_POINTER(state);
+		return;
 
 	reserve_rows(state, state->nrows + 1);
 	row = &state->rows[state->nrows++];
+	memset(row, 0, sizeof(PhaseRow));	/* padding too: the state is sent as is */
 	row->key = key;
-	row->flags = 0;
 	row->x = PG_ARGISNULL(3) ? 0.0 : PG_GETARG_FLOAT8(3);
 	if (PG_ARGISNULL(3))
 		row->flags |= ROW_X_NULL;
@@ -119,6 +139,27 @@ phase_accum(FunctionCallInfo fcinfo, double key, bool key_isnull)
 		row->flags |= ROW_BASELINE;
 	if (nargs >= 7 && !PG_ARGISNULL(6) && PG_GETARG_BOOL(6))
 		row->flags |= ROW_EXCLUDE;
+}
+
+/* Transition of the 0.1.0 aggregates (internal state). */
+static Datum
+phase_accum(FunctionCallInfo fcinfo, double key, bool key_isnull)
+{
+	MemoryContext aggcontext = SpcAggregateContext(fcinfo, "spc.phase_summary");
+	PhaseState *state = PG_ARGISNULL(0) ? NULL : (PhaseState *) PG_GETARG_POINTER(0);
+
+	if (state == NULL)
+	{
+		PhaseState	fresh;
+
+		accept_chart(fcinfo, &fresh, true, aggcontext);
+		state = new_state(aggcontext, 64);
+		state->spec = fresh.spec;
+		state->chart_text = fresh.chart_text;
+	}
+	else
+		accept_chart(fcinfo, state, false, aggcontext);
+	append_row(fcinfo, state, key, key_isnull);
 	PG_RETURN_POINTER(state);
 }
 
@@ -192,9 +233,28 @@ spc_phase_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
+/* The binary form: version, chart spec, row count, rows (network order). */
+static void
+send_state(StringInfo buf, const PhaseState *state)
+{
+	pq_sendint32(buf, PHASE_STATE_VERSION);
+	pq_sendint32(buf, (int32) state->spec.type);
+	pq_sendint32(buf, (int32) state->spec.method);
+	pq_sendbyte(buf, state->spec.screen);
+	pq_sendbyte(buf, state->spec.clip);
+	pq_sendint64(buf, state->nrows);
+	for (int64 i = 0; i < state->nrows; i++)
+	{
+		pq_sendfloat8(buf, state->rows[i].key);
+		pq_sendfloat8(buf, state->rows[i].x);
+		pq_sendfloat8(buf, state->rows[i].n);
+		pq_sendbyte(buf, state->rows[i].flags);
+	}
+}
+
 PG_FUNCTION_INFO_V1(spc_phase_serialize);
 
-/* Flat bytea: version, chart spec, row count, rows. */
+/* 0.1.0: the internal state as a bytea, for parallel workers. */
 Datum
 spc_phase_serialize(PG_FUNCTION_ARGS)
 {
@@ -203,19 +263,7 @@ spc_phase_serialize(PG_FUNCTION_ARGS)
 
 	(void) SpcAggregateContext(fcinfo, "spc_phase_serialize");
 	pq_begintypsend(&buf);
-	pq_sendint32(&buf, PHASE_STATE_VERSION);
-	pq_sendint32(&buf, (int32) state->spec.type);
-	pq_sendint32(&buf, (int32) state->spec.method);
-	pq_sendbyte(&buf, state->spec.screen);
-	pq_sendbyte(&buf, state->spec.clip);
-	pq_sendint64(&buf, state->nrows);
-	for (int64 i = 0; i < state->nrows; i++)
-	{
-		pq_sendfloat8(&buf, state->rows[i].key);
-		pq_sendfloat8(&buf, state->rows[i].x);
-		pq_sendfloat8(&buf, state->rows[i].n);
-		pq_sendbyte(&buf, state->rows[i].flags);
-	}
+	send_state(&buf, state);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -227,49 +275,70 @@ report_bad_state(void)
 			 errmsg("invalid spc.phase_summary state")));
 }
 
-PG_FUNCTION_INFO_V1(spc_phase_deserialize);
-
-/* Rebuild a state from spc_phase_serialize's bytea, checking everything. */
-Datum
-spc_phase_deserialize(PG_FUNCTION_ARGS)
+/*
+ * Read the binary form from buf (to its end), checking everything, into a
+ * new state in mcxt.  Rows with a NaN key are refused: the transition never
+ * keeps them.
+ */
+static PhaseState *
+receive_state(StringInfo buf, MemoryContext mcxt)
 {
-	MemoryContext aggcontext = SpcAggregateContext(fcinfo, "spc_phase_deserialize");
-	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
-	StringInfoData buf;
 	PhaseState *state;
 	int32		type,
 				method;
 	int64		nrows;
 	const int64 row_bytes = 3 * sizeof(double) + 1;
 
-	SpcStateReader(&buf, bytes);
-	if (buf.len < 4 + 4 + 4 + 1 + 1 + 8 || pq_getmsgint(&buf, 4) != PHASE_STATE_VERSION)
+	if (buf->len - buf->cursor < 4 + 4 + 4 + 1 + 1 + 8 || pq_getmsgint(buf, 4) != PHASE_STATE_VERSION)
 		report_bad_state();
-	type = pq_getmsgint(&buf, 4);
-	method = pq_getmsgint(&buf, 4);
+	type = pq_getmsgint(buf, 4);
+	method = pq_getmsgint(buf, 4);
 	if (type < 0 || type >= SPC_CHART_COUNT || (method != SPC_METHOD_QICHARTS2 &&
 												method != SPC_METHOD_QCC))
 		report_bad_state();
-	state = new_state(aggcontext, 0);
+	state = new_state(mcxt, 0);
 	spc_chart_spec_init(&state->spec, (SpcChartType) type);
 	state->spec.method = (SpcMethod) method;
-	state->spec.screen = pq_getmsgbyte(&buf) != 0;
-	state->spec.clip = pq_getmsgbyte(&buf) != 0;
-	nrows = pq_getmsgint64(&buf);
-	if (nrows < 0 || nrows > (buf.len - buf.cursor) / row_bytes ||
-		nrows * row_bytes != buf.len - buf.cursor)
+	state->spec.screen = pq_getmsgbyte(buf) != 0;
+	state->spec.clip = pq_getmsgbyte(buf) != 0;
+	nrows = pq_getmsgint64(buf);
+	if (nrows < 0 || nrows > (buf->len - buf->cursor) / row_bytes ||
+		nrows * row_bytes != buf->len - buf->cursor)
 		report_bad_state();
 	reserve_rows(state, nrows);
+	memset(state->rows, 0, nrows * sizeof(PhaseRow));
 	for (int64 i = 0; i < nrows; i++)
 	{
 		PhaseRow   *row = &state->rows[i];
 
-		row->key = pq_getmsgfloat8(&buf);
-		row->x = pq_getmsgfloat8(&buf);
-		row->n = pq_getmsgfloat8(&buf);
-		row->flags = (uint8) pq_getmsgbyte(&buf) & ROW_FLAGS;
+		row->key = pq_getmsgfloat8(buf);
+		row->x = pq_getmsgfloat8(buf);
+		row->n = pq_getmsgfloat8(buf);
+		row->flags = (uint8) pq_getmsgbyte(buf) & ROW_FLAGS;
+		if (isnan(row->key))
+			report_bad_state();
 	}
 	state->nrows = nrows;
+	return state;
+}
+
+PG_FUNCTION_INFO_V1(spc_phase_deserialize);
+
+/*
+ * 0.1.0: rebuild a state from spc_phase_serialize's bytea.  In the per-call
+ * memory context: the combine function copies what it keeps, so a worker's
+ * partial state is not held twice until the group ends.
+ */
+Datum
+spc_phase_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
+	StringInfoData buf;
+	PhaseState *state;
+
+	(void) SpcAggregateContext(fcinfo, "spc_phase_deserialize");
+	SpcStateReader(&buf, bytes);
+	state = receive_state(&buf, CurrentMemoryContext);
 	pq_getmsgend(&buf);
 	PG_RETURN_POINTER(state);
 }
@@ -294,13 +363,10 @@ compare_rows(const void *a, const void *b)
 	return (int) r->flags - (int) s->flags;
 }
 
-PG_FUNCTION_INFO_V1(spc_phase_final);
-
 /* Sort by key, form subgroups of equal keys, compute the phase. */
-Datum
-spc_phase_final(PG_FUNCTION_ARGS)
+static Datum
+final_phase(FunctionCallInfo fcinfo, const PhaseState *state)
 {
-	PhaseState *state = PG_ARGISNULL(0) ? NULL : (PhaseState *) PG_GETARG_POINTER(0);
 	SpcChartType chart;
 	SpcSubgroup *subgroups;
 	SpcPoint   *points;
@@ -313,7 +379,6 @@ spc_phase_final(PG_FUNCTION_ARGS)
 	MemoryContext work,
 				old;
 
-	(void) SpcAggregateContext(fcinfo, "spc_phase_final");
 	if (state == NULL || state->nrows == 0)
 		PG_RETURN_NULL();
 	chart = state->spec.type;
@@ -363,4 +428,335 @@ spc_phase_final(PG_FUNCTION_ARGS)
 	result = SpcPhaseDatum(SpcResultTupleDesc(fcinfo, CurrentMemoryContext), &phase);
 	MemoryContextDelete(work);
 	PG_RETURN_DATUM(result);
+}
+
+PG_FUNCTION_INFO_V1(spc_phase_final);
+
+/* 0.1.0: final function over the internal state. */
+Datum
+spc_phase_final(PG_FUNCTION_ARGS)
+{
+	(void) SpcAggregateContext(fcinfo, "spc_phase_final");
+	return final_phase(fcinfo, PG_ARGISNULL(0) ? NULL : (PhaseState *) PG_GETARG_POINTER(0));
+}
+
+/*
+ * ---- 0.2.0: the state type spc.phase_state ----
+ *
+ * Flat (stored, copied, sent to a parallel worker's leader): a varlena of a
+ * fixed header and the rows as they are in memory, so flattening and reading
+ * are copies.  Expanded (while a group is aggregated): PhaseState in its own
+ * memory context, grown in place.
+ */
+typedef struct PhaseStateFlat
+{
+	int32		vl_len_;
+	int32		version;
+	int32		type;
+	int32		method;
+	uint8		screen;
+	uint8		clip;
+	uint8		unused[6];
+	int64		nrows;
+	PhaseRow	rows[FLEXIBLE_ARRAY_MEMBER];
+} PhaseStateFlat;
+
+#define PHASE_FLAT_HEADER offsetof(PhaseStateFlat, rows)
+
+typedef struct PhaseStateExpanded
+{
+	ExpandedObjectHeader hdr;
+	PhaseState	state;
+} PhaseStateExpanded;
+
+static Size
+phase_flat_size(ExpandedObjectHeader *eohptr)
+{
+	const PhaseState *state = &((PhaseStateExpanded *) eohptr)->state;
+
+	if (state->nrows > (int64) ((MaxAllocSize - PHASE_FLAT_HEADER) / sizeof(PhaseRow)))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("spc.phase_summary state of %lld rows is too large to store or pass between processes",
+						(long long) state->nrows),
+				 errhint("Group by series and phase.")));
+	return PHASE_FLAT_HEADER + state->nrows * sizeof(PhaseRow);
+}
+
+static void
+phase_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	const PhaseState *state = &((PhaseStateExpanded *) eohptr)->state;
+	PhaseStateFlat *flat = (PhaseStateFlat *) result;
+
+	memset(flat, 0, PHASE_FLAT_HEADER);
+	SET_VARSIZE(flat, allocated_size);
+	flat->version = PHASE_STATE_VERSION;
+	flat->type = state->spec.type;
+	flat->method = state->spec.method;
+	flat->screen = state->spec.screen;
+	flat->clip = state->spec.clip;
+	flat->nrows = state->nrows;
+	memcpy(flat->rows, state->rows, state->nrows * sizeof(PhaseRow));
+}
+
+static const ExpandedObjectMethods phase_state_methods = {
+	phase_flat_size,
+	phase_flatten_into
+};
+
+static PhaseStateExpanded *
+new_expanded(MemoryContext parent, int64 capacity)
+{
+	MemoryContext cxt = AllocSetContextCreate(parent, "spc.phase_state", ALLOCSET_SMALL_SIZES);
+	PhaseStateExpanded *e = MemoryContextAlloc(cxt, sizeof(PhaseStateExpanded));
+
+	EOH_init_header(&e->hdr, &phase_state_methods, cxt);
+	init_state(&e->state, cxt, capacity);
+	return e;
+}
+
+/* A flat state, checked (it may come from a table or a hand-written value). */
+static PhaseStateFlat *
+flat_of(Datum d)
+{
+	PhaseStateFlat *flat = (PhaseStateFlat *) PG_DETOAST_DATUM(d);
+	Size		size = VARSIZE(flat);
+
+	if (size < PHASE_FLAT_HEADER || flat->version != PHASE_STATE_VERSION ||
+		flat->type < 0 || flat->type >= SPC_CHART_COUNT ||
+		(flat->method != SPC_METHOD_QICHARTS2 && flat->method != SPC_METHOD_QCC) ||
+		flat->nrows < 0 || (Size) flat->nrows != (size - PHASE_FLAT_HEADER) / sizeof(PhaseRow) ||
+		(size - PHASE_FLAT_HEADER) % sizeof(PhaseRow) != 0)
+		report_bad_state();
+	return flat;
+}
+
+/* Our expanded object, or NULL for a flat value. */
+static PhaseStateExpanded *
+expanded_of(Datum d)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+	{
+		ExpandedObjectHeader *eoh = DatumGetEOHP(d);
+
+		if (eoh->eoh_methods != &phase_state_methods)
+			report_bad_state();
+		return (PhaseStateExpanded *) eoh;
+	}
+	return NULL;
+}
+
+/*
+ * A state to read: the expanded object itself, or a view of a flat value's
+ * rows (not copied).
+ */
+static const PhaseState *
+state_to_read(Datum d, PhaseState *view)
+{
+	PhaseStateExpanded *e = expanded_of(d);
+	PhaseStateFlat *flat;
+
+	if (e)
+		return &e->state;
+	flat = flat_of(d);
+	memset(view, 0, sizeof(PhaseState));
+	spc_chart_spec_init(&view->spec, (SpcChartType) flat->type);
+	view->spec.method = (SpcMethod) flat->method;
+	view->spec.screen = flat->screen != 0;
+	view->spec.clip = flat->clip != 0;
+	view->nrows = view->capacity = flat->nrows;
+	view->rows = flat->rows;
+	return view;
+}
+
+/*
+ * The state argument 0 to change in place: a read-write expanded object is
+ * used as is (the executor hands the transition its own state); NULL or
+ * anything else becomes a new expanded object under aggcontext, which the
+ * executor then adopts without copying.
+ */
+static PhaseStateExpanded *
+state_to_update(FunctionCallInfo fcinfo, MemoryContext aggcontext, bool *fresh)
+{
+	Datum		d = PG_GETARG_DATUM(0);
+	PhaseStateExpanded *e;
+	PhaseState	view;
+	const PhaseState *src;
+
+	*fresh = PG_ARGISNULL(0);
+	if (*fresh)
+		return new_expanded(aggcontext, 16);
+	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) && (e = expanded_of(d)) != NULL)
+		return e;
+	src = state_to_read(d, &view);
+	e = new_expanded(aggcontext, src->nrows);
+	e->state.spec = src->spec;
+	memcpy(e->state.rows, src->rows, src->nrows * sizeof(PhaseRow));
+	e->state.nrows = src->nrows;
+	return e;
+}
+
+/* Transition of spc.phase_summary over spc.phase_state. */
+static Datum
+phase_state_accum(FunctionCallInfo fcinfo, double key, bool key_isnull)
+{
+	MemoryContext aggcontext = SpcAggregateContext(fcinfo, "spc.phase_summary");
+	bool		fresh;
+	PhaseStateExpanded *e = state_to_update(fcinfo, aggcontext, &fresh);
+
+	accept_chart(fcinfo, &e->state, fresh, e->hdr.eoh_context);
+	append_row(fcinfo, &e->state, key, key_isnull);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
+}
+
+PG_FUNCTION_INFO_V1(spc_phase_state_accum_timestamptz);
+
+Datum
+spc_phase_state_accum_timestamptz(PG_FUNCTION_ARGS)
+{
+	bool		isnull = PG_ARGISNULL(2);
+
+	return phase_state_accum(fcinfo, isnull ? 0.0 : (double) PG_GETARG_TIMESTAMPTZ(2), isnull);
+}
+
+PG_FUNCTION_INFO_V1(spc_phase_state_accum_float8);
+
+Datum
+spc_phase_state_accum_float8(PG_FUNCTION_ARGS)
+{
+	bool		isnull = PG_ARGISNULL(2);
+
+	return phase_state_accum(fcinfo, isnull ? 0.0 : PG_GETARG_FLOAT8(2), isnull);
+}
+
+PG_FUNCTION_INFO_V1(spc_phase_state_combine);
+
+/*
+ * Combine: the rows of both.  The second state is only read (it may be a
+ * parallel worker's flat value or another node's expanded one).
+ */
+Datum
+spc_phase_state_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = SpcAggregateContext(fcinfo, "spc_phase_state_combine");
+	PhaseStateExpanded *a;
+	const PhaseState *b;
+	PhaseState	view;
+	bool		fresh;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	b = state_to_read(PG_GETARG_DATUM(1), &view);
+	a = state_to_update(fcinfo, aggcontext, &fresh);
+	if (fresh)
+		a->state.spec = b->spec;
+	else if (!same_spec(&a->state.spec, &b->spec))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("argument chart changes within a group of spc.phase_summary"),
+				 errhint("Use one chart type per phase, or group by the chart type.")));
+	reserve_rows(&a->state, a->state.nrows + b->nrows);
+	memcpy(a->state.rows + a->state.nrows, b->rows, b->nrows * sizeof(PhaseRow));
+	a->state.nrows += b->nrows;
+	PG_RETURN_DATUM(EOHPGetRWDatum(&a->hdr));
+}
+
+PG_FUNCTION_INFO_V1(spc_phase_state_final);
+
+Datum
+spc_phase_state_final(PG_FUNCTION_ARGS)
+{
+	PhaseState	view;
+
+	(void) SpcAggregateContext(fcinfo, "spc_phase_state_final");
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	return final_phase(fcinfo, state_to_read(PG_GETARG_DATUM(0), &view));
+}
+
+/* A state read by receive_state, as a flat value in the current context. */
+static Datum
+flat_datum(const PhaseState *state)
+{
+	PhaseStateExpanded e;
+	Size		size;
+	void	   *flat;
+
+	e.state = *state;
+	size = phase_flat_size(&e.hdr);
+	flat = palloc(size);
+	phase_flatten_into(&e.hdr, flat, size);
+	return PointerGetDatum(flat);
+}
+
+PG_FUNCTION_INFO_V1(spc_phase_state_send);
+
+/* Binary output: the 0.1.0 serialised form (floats in network order). */
+Datum
+spc_phase_state_send(PG_FUNCTION_ARGS)
+{
+	PhaseState	view;
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	send_state(&buf, state_to_read(PG_GETARG_DATUM(0), &view));
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(spc_phase_state_recv);
+
+Datum
+spc_phase_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	PhaseState *state = receive_state(buf, CurrentMemoryContext);
+
+	PG_RETURN_DATUM(flat_datum(state));
+}
+
+PG_FUNCTION_INFO_V1(spc_phase_state_out);
+
+/*
+ * Text output: the hex digits of the binary form, so that a state crosses
+ * text protocols (Citus sends partial states as text) bit for bit.
+ */
+Datum
+spc_phase_state_out(PG_FUNCTION_ARGS)
+{
+	PhaseState	view;
+	StringInfoData buf;
+	char	   *hex;
+
+	initStringInfo(&buf);
+	send_state(&buf, state_to_read(PG_GETARG_DATUM(0), &view));
+	hex = palloc_extended(mul_size(buf.len, 2) + 1, MCXT_ALLOC_HUGE);
+	hex[hex_encode(buf.data, buf.len, hex)] = '\0';
+	PG_RETURN_CSTRING(hex);
+}
+
+PG_FUNCTION_INFO_V1(spc_phase_state_in);
+
+Datum
+spc_phase_state_in(PG_FUNCTION_ARGS)
+{
+	const char *hex = PG_GETARG_CSTRING(0);
+	size_t		len = strlen(hex);
+	StringInfoData buf;
+
+	buf.data = palloc_extended(len / 2 + 1, MCXT_ALLOC_HUGE);
+	buf.len = (int) hex_decode(hex, len, buf.data);
+	buf.maxlen = buf.len + 1;
+	buf.cursor = 0;
+	buf.data[buf.len] = '\0';
+	{
+		PhaseState *state = receive_state(&buf, CurrentMemoryContext);
+
+		pq_getmsgend(&buf);
+		PG_RETURN_DATUM(flat_datum(state));
+	}
 }

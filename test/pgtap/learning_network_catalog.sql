@@ -5,7 +5,7 @@ BEGIN;
 CREATE EXTENSION pgtap;
 CREATE EXTENSION learning_network CASCADE;
 
-SELECT plan(19);
+SELECT plan(20);
 
 SELECT has_extension('learning_network');
 SELECT tables_are('learning_network', ARRAY['collaborative', 'cohort', 'facility', 'project', 'measure',
@@ -54,5 +54,30 @@ SELECT is_empty($$SELECT code FROM learning_network.measure WHERE kind = 'propor
 SELECT is((SELECT evtenabled::text FROM pg_event_trigger WHERE evtname = 'learning_network_guard_drop'), 'A',
   'the drop guard is enabled, in replication sessions too');
 
+-- Parallel labels true to what a function reaches: the policies of most
+-- tables call PARALLEL RESTRICTED helpers (they read the acting role), so a
+-- function that reads such a table or any of the views, or calls a function
+-- that is not SAFE, is not SAFE either (bodies read as pg_get_functiondef
+-- prints them, SQL-standard ones included).
+SELECT is_empty($$
+  WITH not_safe AS (
+    SELECT DISTINCT p.proname AS name FROM pg_proc p
+    WHERE p.pronamespace IN ('learning_network'::regnamespace, 'learning_network_internal'::regnamespace)
+      AND p.proparallel <> 's'),
+  reaches_restricted AS (
+    SELECT name FROM not_safe
+    UNION
+    SELECT c.relname FROM pg_class c
+    WHERE c.relnamespace = 'learning_network'::regnamespace
+      AND (c.relkind = 'v'
+           OR (c.relrowsecurity AND EXISTS (
+                 SELECT 1 FROM pg_policy pol, not_safe f
+                 WHERE pol.polrelid = c.oid AND pol.polcmd IN ('r', '*')
+                   AND pg_get_expr(pol.polqual, pol.polrelid) ~ ('\m' || f.name || '\M')))))
+  SELECT p.oid::regprocedure::text || ' reaches ' || r.name FROM pg_proc p, reaches_restricted r
+  WHERE p.pronamespace IN ('learning_network'::regnamespace, 'learning_network_internal'::regnamespace)
+    AND p.proparallel = 's' AND p.prokind = 'f'
+    AND pg_get_functiondef(p.oid) ~ ('\m' || r.name || '\M')$$,
+  'no PARALLEL SAFE function reads a view, a table whose policies call restricted helpers, or a function not SAFE');
 SELECT * FROM finish();
 ROLLBACK;

@@ -12,3 +12,51 @@ COMMENT ON COLUMN @extschema@.point.signals IS
   'Codes of every rule the point takes part in (ihi1..ihi5, we1..we4, nelson1..nelson8, nhs1..nhs4, anhoej_run, anhoej_crossings, limits; ewma, cusum_upper, cusum_lower for the cumulative charts), plus invalid for a data problem.';
 COMMENT ON COLUMN @extschema@.point.variation IS
   'improvement, concern or common_cause (improvement up or down); neutral_high, neutral_low or common_cause (neutral); special_cause for a signal without direction (hugging, alternation, mixture, too few crossings); NULL without improvement or for a missing point.';
+
+-- spc.phase_summary and spc.chart_svg get state types that Citus can combine
+-- across shards (was internal): the new types come here (as in
+-- state_types.sql); phase_summary.sql and chart_svg.sql then replace the
+-- aggregates in place (CREATE OR REPLACE AGGREGATE may change the state
+-- type, so views that use them survive the update) and drop the 0.1.0
+-- internal-state support functions.
+CREATE TYPE @extschema@.phase_state;
+CREATE FUNCTION @extschema@.phase_state_in(cstring) RETURNS @extschema@.phase_state
+  AS 'MODULE_PATHNAME', 'spc_phase_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.phase_state_out(@extschema@.phase_state) RETURNS cstring
+  AS 'MODULE_PATHNAME', 'spc_phase_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.phase_state_recv(internal) RETURNS @extschema@.phase_state
+  AS 'MODULE_PATHNAME', 'spc_phase_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.phase_state_send(@extschema@.phase_state) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'spc_phase_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE @extschema@.phase_state (
+  INPUT = @extschema@.phase_state_in, OUTPUT = @extschema@.phase_state_out,
+  RECEIVE = @extschema@.phase_state_recv, SEND = @extschema@.phase_state_send,
+  INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended);
+
+COMMENT ON TYPE @extschema@.phase_state IS
+  'State of spc.phase_summary: the chart and every row''s time key, value, denominator and flags. Text form: hex digits of the binary form (exact).';
+COMMENT ON FUNCTION @extschema@.phase_state_in(cstring) IS 'Input of spc.phase_state (hex digits of the binary form, checked).';
+COMMENT ON FUNCTION @extschema@.phase_state_out(@extschema@.phase_state) IS 'Output of spc.phase_state: hex digits of the binary form.';
+COMMENT ON FUNCTION @extschema@.phase_state_recv(internal) IS 'Binary input of spc.phase_state (checked).';
+COMMENT ON FUNCTION @extschema@.phase_state_send(@extschema@.phase_state) IS 'Binary output of spc.phase_state: version, chart, rows, floats in network byte order.';
+
+CREATE TYPE @extschema@.chart_svg_state;
+CREATE FUNCTION @extschema@.chart_svg_state_in(cstring) RETURNS @extschema@.chart_svg_state
+  AS 'MODULE_PATHNAME', 'spc_chart_svg_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.chart_svg_state_out(@extschema@.chart_svg_state) RETURNS cstring
+  AS 'MODULE_PATHNAME', 'spc_chart_svg_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.chart_svg_state_recv(internal) RETURNS @extschema@.chart_svg_state
+  AS 'MODULE_PATHNAME', 'spc_chart_svg_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.chart_svg_state_send(@extschema@.chart_svg_state) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'spc_chart_svg_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE @extschema@.chart_svg_state (
+  INPUT = @extschema@.chart_svg_state_in, OUTPUT = @extschema@.chart_svg_state_out,
+  RECEIVE = @extschema@.chart_svg_state_recv, SEND = @extschema@.chart_svg_state_send,
+  INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended);
+
+COMMENT ON TYPE @extschema@.chart_svg_state IS
+  'State of spc.chart_svg: every point with its date, texts, goal and title. Text form: hex digits of the binary form (exact).';
+COMMENT ON FUNCTION @extschema@.chart_svg_state_in(cstring) IS 'Input of spc.chart_svg_state (hex digits of the binary form, checked).';
+COMMENT ON FUNCTION @extschema@.chart_svg_state_out(@extschema@.chart_svg_state) IS 'Output of spc.chart_svg_state: hex digits of the binary form.';
+COMMENT ON FUNCTION @extschema@.chart_svg_state_recv(internal) IS 'Binary input of spc.chart_svg_state (checked).';
+COMMENT ON FUNCTION @extschema@.chart_svg_state_send(@extschema@.chart_svg_state) IS 'Binary output of spc.chart_svg_state: version, goal, title, points, texts, floats in network byte order.';
