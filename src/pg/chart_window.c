@@ -17,6 +17,9 @@
 #include "utils/datum.h"
 #include "utils/memutils.h"
 #include "windowapi.h"
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"			/* VARDATA_ANY: in postgres.h up to 15 */
+#endif
 
 /* Argument positions of spc.chart. */
 enum
