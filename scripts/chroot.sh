@@ -27,11 +27,12 @@ suite_of() {
 }
 
 # What the server-side suites need: the server and its headers, a compiler,
-# pgTAP and pg_prove, the SVG checkers, python3 for the documentation's examples.  No clang, valgrind or fuzzers: the C
+# pgTAP and pg_prove, the SVG checkers, python3 for the documentation's examples,
+# DBD::Pg for the chart cache's interleaving test.  No clang, valgrind or fuzzers: the C
 # core is tested on the host.
 packages() {
 	echo "make gcc libc6-dev postgresql-$1 postgresql-server-dev-$1 postgresql-$1-pgtap" \
-		"libtap-parser-sourcehandler-pgtap-perl libxml2-utils librsvg2-bin python3"
+		"libtap-parser-sourcehandler-pgtap-perl libxml2-utils librsvg2-bin python3 libdbd-pg-perl"
 }
 
 root_of() { echo "$cache/pg$1-$(suite_of "$1")"; }
