@@ -26,11 +26,11 @@ MODULEDIR = extension
 SPC_SQL = $(addprefix sql/spc/, schema.sql types.sql state_types.sql funnel_types.sql chart.sql functions.sql \
 	phase_summary.sql chart_svg.sql funnel.sql)
 SPC_SQL_INSTALL_ONLY = $(addprefix sql/spc/, types.sql state_types.sql funnel_types.sql)
-LN_SQL = $(addprefix sql/learning_network/, schema.sql roles.sql helpers.sql tables.sql \
+LN_SQL = $(addprefix sql/learning_network/, schema.sql roles.sql helpers.sql tables.sql chart_cache_tables.sql \
 	validation.sql audit.sql access.sql chart_cache.sql internal_views.sql reference_data.sql \
 	views.sql charts.sql hub_writes.sql import.sql administration.sql publications.sql \
 	drop_guard.sql demo.sql security_audit.sql grants.sql)
-LN_SQL_INSTALL_ONLY = $(addprefix sql/learning_network/, tables.sql reference_data.sql)
+LN_SQL_INSTALL_ONLY = $(addprefix sql/learning_network/, tables.sql chart_cache_tables.sql reference_data.sql)
 
 BUILT_SQL = sql/spc--$(EXTVERSION).sql sql/spc--$(RELEASED)--$(EXTVERSION).sql \
 	sql/learning_network--$(EXTVERSION).sql sql/learning_network--$(RELEASED)--$(EXTVERSION).sql

@@ -4,7 +4,9 @@
 # An install script is every source in order; an upgrade script is the
 # version's own changes (upgrade/FROM--TO.sql, first of FILE) followed by the
 # sources that are safe to run again (CREATE OR REPLACE, DROP ... IF EXISTS):
-# see DESIGN.md, "SQL sources and releases".
+# see DESIGN.md, "SQL sources and releases".  A line "--@include PATH" stands
+# for the whole of that install-only source (a new type or table of the
+# version is written once, in its source, and named by the upgrade).
 set -eu
 kind=$1 ext=$2 from=$3 to=$4
 shift 4
@@ -17,5 +19,5 @@ else
 fi
 for f in "$@"; do
 	printf '\n-- %s\n\n' "$f"
-	cat "$f"
+	awk '/^--@include / { while ((getline line < $2) > 0) print line; close($2); next } { print }' "$f"
 done
