@@ -11,8 +11,8 @@
 -- nothing else: PostgreSQL lets SET ROLE and set_config('role', ...) name only
 -- roles the login (session_user) is a member of, whatever the statement.  So
 -- a login that is a member of one facility's roles only can act for that
--- facility only, and a BI login can act as no role that writes (README,
--- "Access model").  A facility has two roles: its own (reads and writes; its
+-- facility only, and a BI login can act as no role that writes
+-- (docs/access-model.md).  A facility has two roles: its own (reads and writes; its
 -- people and the HUB act as it) and its BI reader (reads the same, writes
 -- nothing; the facility's BI login).
 CREATE OR REPLACE FUNCTION learning_network_internal.caller_facility() RETURNS integer
