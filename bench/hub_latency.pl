@@ -199,6 +199,8 @@ for my $i (0 .. $#breakdown) {
 if (@warm_cpu) {
 	my $rest = $breakdown[-1][2] - percentile(0.5, @warm_cpu);
 	printf "| %-45s | %8s | %8.2f | %14.2f |\n", 'the same session\'s next redraw (warm)', '', percentile(0.5, @warm_cpu), $rest;
+	# the target's ratio in the backend's CPU, which load on the machine does not skew
+	printf "\nBackend CPU, a new session's redraw over a warm one: %.2fx (p50)\n", $breakdown[0][2] / percentile(0.5, @warm_cpu);
 }
 $main->disconnect;
 my $admin = connect_db('postgres');
