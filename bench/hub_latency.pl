@@ -112,8 +112,9 @@ $warm->disconnect;
 # Where a new session's redraw goes: the same request (a write, a new
 # connection, the first request), after warming in that session, untimed,
 # successively more of what its first redraw must load and plan; each layer's
-# cost is the drop from the row above.  Nothing warmed draws or reads a chart,
-# so the request stays a miss doing the same work.  CPU is the backend's own
+# cost is the drop from the row above.  Nothing warmed reads or keeps a
+# whole-series chart (the last layer draws a one-week period, which is never
+# kept), so the request stays a miss doing the same work.  CPU is the backend's own
 # (/proc/<pid>/schedstat, where there is one), free of the client and of
 # other load; wall is timed on the client as above.
 my @layers = (
