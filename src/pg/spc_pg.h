@@ -126,7 +126,12 @@ extern text *SpcRenderSvg(const SpcSvgRow *rows, int64 count, SpcSvgAxis axis, c
 extern MemoryContext SpcAggregateContext(FunctionCallInfo fcinfo, const char *caller);
 
 /* 22P03 for an aggregate state (serialised or flat) that fails its checks. */
+/* 18 replaced the attribute pg_attribute_noreturn() by the prefix pg_noreturn */
+#if PG_VERSION_NUM >= 180000
+pg_noreturn extern void SpcReportBadState(const char *aggregate);
+#else
 extern void SpcReportBadState(const char *aggregate) pg_attribute_noreturn();
+#endif
 
 /*
  * The expanded aggregate state a datum points to, or NULL for a flat value;
