@@ -1,0 +1,41 @@
+-- types of spc.pareto and spc.series_status (install only; the upgrade
+-- creates them in upgrade/0.1.0--0.2.0.sql)
+
+CREATE TYPE @extschema@.pareto_item AS (
+  category text,
+  amount double precision,
+  share double precision,
+  cumulative_share double precision
+);
+
+CREATE TYPE @extschema@.series_status AS (
+  n_points integer,
+  n_missing integer,
+  n_signals integer,
+  latest_index integer,
+  latest_y double precision,
+  latest_cl double precision,
+  latest_lcl double precision,
+  latest_ucl double precision,
+  latest_signal boolean,
+  latest_signals text[],
+  latest_variation text,
+  current_phase text,
+  current_phase_signals integer
+);
+
+-- the running state of spc.series_status (fields as the result, plus the
+-- phase of the row being read and its signals so far)
+CREATE TYPE @extschema@.series_state AS (
+  n_points integer,
+  n_missing integer,
+  n_signals integer,
+  latest_index integer,
+  latest @extschema@.point,
+  latest_phase text,
+  latest_phase_signals integer,
+  last @extschema@.point,
+  last_phase text,
+  running_phase text,
+  running_phase_signals integer
+);
