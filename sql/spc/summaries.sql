@@ -71,91 +71,46 @@ COMMENT ON COLUMN @extschema@.pareto_item.share IS 'amount / total of all catego
 COMMENT ON COLUMN @extschema@.pareto_item.cumulative_share IS 'Share of this category and every one before it in the Pareto order (NULL when the total is 0).';
 
 -- ----------------------------------------------------------- series status
+-- In C (src/pg/series_status.c): the state is a few counters and a copy of
+-- the latest point, read once per row of every series.
 
-CREATE OR REPLACE FUNCTION @extschema@.series_status_step(state @extschema@.series_state,
-                                                         point @extschema@.point, phase text)
-RETURNS @extschema@.series_state
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-  present boolean;
-BEGIN
-  IF state IS NULL THEN
-    state := ROW(0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0)::@extschema@.series_state;
-  END IF;
-  state.n_points := state.n_points + 1;
-  IF state.n_points = 1 OR state.running_phase IS DISTINCT FROM phase THEN
-    state.running_phase := phase;
-    state.running_phase_signals := 0;
-  END IF;
-  -- present: a value, or a data problem (the row was reported, but is invalid)
-  present := (point).y IS NOT NULL OR coalesce('invalid' = ANY ((point).signals), false);
-  IF NOT present THEN
-    state.n_missing := state.n_missing + 1;
-  END IF;
-  IF coalesce((point).signal, false) THEN
-    state.n_signals := state.n_signals + 1;
-    state.running_phase_signals := state.running_phase_signals + 1;
-  END IF;
-  state.last := point;
-  state.last_phase := phase;
-  IF present THEN
-    state.latest_index := state.n_points;
-    state.latest := point;
-    state.latest_phase := phase;
-    state.latest_phase_signals := state.running_phase_signals;
-  ELSIF state.latest_index IS NOT NULL AND state.latest_phase IS NOT DISTINCT FROM phase THEN
-    -- a missing point never signals, but keep the count whole if one did
-    state.latest_phase_signals := state.running_phase_signals;
-  END IF;
-  RETURN state;
-END $$;
+CREATE OR REPLACE FUNCTION @extschema@.series_status_step(state internal, point @extschema@.point, phase text)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spc_series_status_step'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-CREATE OR REPLACE FUNCTION @extschema@.series_status_step(state @extschema@.series_state,
-                                                         point @extschema@.point)
-RETURNS @extschema@.series_state
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-RETURN @extschema@.series_status_step(state, point, NULL::text);
+CREATE OR REPLACE FUNCTION @extschema@.series_status_step(state internal, point @extschema@.point)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spc_series_status_step_nophase'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-CREATE OR REPLACE FUNCTION @extschema@.series_status_final(state @extschema@.series_state)
+CREATE OR REPLACE FUNCTION @extschema@.series_status_final(state internal)
 RETURNS @extschema@.series_status
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-RETURN CASE WHEN state IS NULL THEN NULL
-            WHEN (state).latest_index IS NOT NULL THEN
-              ROW((state).n_points, (state).n_missing, (state).n_signals, (state).latest_index,
-                  ((state).latest).y, ((state).latest).cl, ((state).latest).lcl, ((state).latest).ucl,
-                  ((state).latest).signal, ((state).latest).signals, ((state).latest).variation,
-                  (state).latest_phase, (state).latest_phase_signals)::@extschema@.series_status
-            ELSE
-              -- nothing present: the last point stands for the series
-              ROW((state).n_points, (state).n_missing, (state).n_signals, (state).n_points,
-                  ((state).last).y, ((state).last).cl, ((state).last).lcl, ((state).last).ucl,
-                  ((state).last).signal, ((state).last).signals, ((state).last).variation,
-                  (state).last_phase, (state).running_phase_signals)::@extschema@.series_status
-       END;
+AS 'MODULE_PATHNAME', 'spc_series_status_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE OR REPLACE AGGREGATE @extschema@.series_status(point @extschema@.point, phase text) (
   SFUNC = @extschema@.series_status_step,
-  STYPE = @extschema@.series_state,
+  STYPE = internal,
   FINALFUNC = @extschema@.series_status_final,
+  FINALFUNC_MODIFY = READ_ONLY,
   PARALLEL = SAFE
 );
 
 CREATE OR REPLACE AGGREGATE @extschema@.series_status(point @extschema@.point) (
   SFUNC = @extschema@.series_status_step,
-  STYPE = @extschema@.series_state,
+  STYPE = internal,
   FINALFUNC = @extschema@.series_status_final,
+  FINALFUNC_MODIFY = READ_ONLY,
   PARALLEL = SAFE
 );
 
-COMMENT ON FUNCTION @extschema@.series_status_step(@extschema@.series_state, @extschema@.point, text) IS
+COMMENT ON FUNCTION @extschema@.series_status_step(internal, @extschema@.point, text) IS
   'State step of spc.series_status: counts the point and remembers the latest present one and its phase''s signals.';
-COMMENT ON FUNCTION @extschema@.series_status_step(@extschema@.series_state, @extschema@.point) IS
+COMMENT ON FUNCTION @extschema@.series_status_step(internal, @extschema@.point) IS
   'State step of spc.series_status(point): one phase.';
-COMMENT ON FUNCTION @extschema@.series_status_final(@extschema@.series_state) IS
-  'Final function of spc.series_status.';
+COMMENT ON FUNCTION @extschema@.series_status_final(internal) IS
+  'Final function of spc.series_status (does not modify its state: usable as a window aggregate).';
 COMMENT ON AGGREGATE @extschema@.series_status(@extschema@.point, text) IS
   'Where a series stands now, from spc.chart''s points in time order: spc.series_status(c, phase ORDER BY t) over one series (GROUP BY the series). Counts points, missing points and signals, and gives the latest present point (a value, or invalid data) with its limits, signals and variation, its phase and the signals in that phase. Without ORDER BY the order is undefined.';
 COMMENT ON AGGREGATE @extschema@.series_status(@extschema@.point) IS
@@ -174,15 +129,3 @@ COMMENT ON COLUMN @extschema@.series_status.latest_signals IS 'Rule codes of the
 COMMENT ON COLUMN @extschema@.series_status.latest_variation IS 'Variation of the latest present point (improvement, concern, common_cause...).';
 COMMENT ON COLUMN @extschema@.series_status.current_phase IS 'Phase of the latest present point (the phase argument; NULL without it).';
 COMMENT ON COLUMN @extschema@.series_status.current_phase_signals IS 'Signalling points in that phase.';
-COMMENT ON TYPE @extschema@.series_state IS 'Running state of spc.series_status.';
-COMMENT ON COLUMN @extschema@.series_state.n_points IS 'Points read so far.';
-COMMENT ON COLUMN @extschema@.series_state.n_missing IS 'Missing points so far.';
-COMMENT ON COLUMN @extschema@.series_state.n_signals IS 'Signalling points so far.';
-COMMENT ON COLUMN @extschema@.series_state.latest_index IS 'Position of the latest present point.';
-COMMENT ON COLUMN @extschema@.series_state.latest IS 'The latest present point.';
-COMMENT ON COLUMN @extschema@.series_state.latest_phase IS 'Phase of the latest present point.';
-COMMENT ON COLUMN @extschema@.series_state.latest_phase_signals IS 'Signals in that phase up to the latest present point.';
-COMMENT ON COLUMN @extschema@.series_state.last IS 'The last point read.';
-COMMENT ON COLUMN @extschema@.series_state.last_phase IS 'Phase of the last point read.';
-COMMENT ON COLUMN @extschema@.series_state.running_phase IS 'Phase of the rows being read.';
-COMMENT ON COLUMN @extschema@.series_state.running_phase_signals IS 'Signals in the running phase so far.';

@@ -23,19 +23,3 @@ CREATE TYPE @extschema@.series_status AS (
   current_phase text,
   current_phase_signals integer
 );
-
--- the running state of spc.series_status (fields as the result, plus the
--- phase of the row being read and its signals so far)
-CREATE TYPE @extschema@.series_state AS (
-  n_points integer,
-  n_missing integer,
-  n_signals integer,
-  latest_index integer,
-  latest @extschema@.point,
-  latest_phase text,
-  latest_phase_signals integer,
-  last @extschema@.point,
-  last_phase text,
-  running_phase text,
-  running_phase_signals integer
-);

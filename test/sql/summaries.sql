@@ -67,6 +67,17 @@ FROM (SELECT ward, spc.series_status(c, phase ORDER BY week) AS s
       GROUP BY ward) r
 ORDER BY ward;
 
+-- As a window aggregate over the whole series (as learning_network.series_status
+-- uses it): every row carries the series' status, the same as GROUP BY's.
+SELECT ward, count(DISTINCT s) AS statuses, min((s).latest_index) AS latest_index,
+       min((s).current_phase_signals) AS current_phase_signals, bool_and((s).n_points = 30) AS all_points
+FROM (SELECT ward, spc.series_status(c, phase) OVER (PARTITION BY ward ORDER BY week
+                                                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS s
+      FROM (SELECT ward, week, phase,
+                   spc.chart('p', x, n, improvement => 'down') OVER (PARTITION BY ward, phase ORDER BY week) AS c
+            FROM weekly) q) r
+GROUP BY ward ORDER BY ward;
+
 -- Without phases; no present point at all (the last point stands); no rows.
 SELECT (spc.series_status(c ORDER BY w)).* FROM (
   SELECT w, spc.chart('i', x) OVER (ORDER BY w) AS c
