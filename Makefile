@@ -13,7 +13,7 @@ CORE_OBJS = src/core/spec.o src/core/constants.o src/core/subgroup.o \
 	src/core/xbar.o src/core/rare_events.o src/core/rules.o src/core/runs.o \
 	src/core/assurance.o src/core/svg.o src/core/cumulative.o src/core/funnel.o
 OBJS = $(CORE_OBJS) src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o \
-	src/pg/funnel_window.o src/pg/svg_render.o src/pg/series_status.o
+	src/pg/funnel_window.o src/pg/svg_render.o src/pg/drop_guard.o src/pg/series_status.o
 PGFILEDESC = "spc - statistical process control"
 
 # Control files live in control/, scripts in sql/; all install to
@@ -124,7 +124,7 @@ citus-check:
 	bash scripts/citus-check.sh
 
 # Re-draw the example charts of docs/ from the demo network, with a Chromium
-# screenshot of each (the README shows the screenshots).
+# screenshot of each (docs/reference.md shows the screenshots).
 .PHONY: docs
 docs:
 	bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR sh -c "DOCS_DIR=docs test/svg_check.sh"'
@@ -145,7 +145,7 @@ bench-hub:
 	bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR bench/hub_latency.sh'
 
 # The false-alarm and run-length simulation that chose the default rule set of
-# control charts (not a test: it prints the table README.md quotes).
+# control charts (not a test: it prints the table docs/rules.md quotes).
 bench/false_alarms: bench/false_alarms.c $(CORE_SRCS) $(CORE_HEADERS)
 	$(CC) $(UNIT_CFLAGS) -Isrc/core -o $@ bench/false_alarms.c $(CORE_SRCS) -lm
 
