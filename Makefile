@@ -101,7 +101,7 @@ FUZZ_CC ?= clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc/core
 FUZZ_TARGETS = chart parse state funnel
 
-test/fuzz/build/fuzz_%: test/fuzz/fuzz_%.c $(CORE_SRCS) $(CORE_HEADERS)
+test/fuzz/build/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz_check.h $(CORE_SRCS) $(CORE_HEADERS)
 	@mkdir -p test/fuzz/build
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CORE_SRCS) -lm
 

@@ -8,6 +8,7 @@
  * keep its invariants.
  */
 #include "spc_core.h"
+#include "fuzz_check.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -40,16 +41,6 @@ release(void *ctx, void *block)
 {
 	(void) ctx;
 	free(block);
-}
-
-static void
-check(int ok, const char *what)
-{
-	if (!ok)
-	{
-		fprintf(stderr, "invariant broken: %s\n", what);
-		abort();
-	}
 }
 
 int

@@ -9,6 +9,7 @@
  * phi and tau2 not negative, a NULL unit exactly where x or n is unusable.
  */
 #include "funnel.h"
+#include "fuzz_check.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -22,16 +23,6 @@ static const char *const charts[] = {
 	"u(adjust=multiplicative, winsorize=0)", "p(winsorize=0.25)", "p(target=0.01)", "u(target=7)",
 	"p(scale=arcsine)", "u(scale=sqrt, target=1, limits=normal)", "p(scale=arcsine, adjust=multiplicative)"
 };
-
-static void
-check(int ok, const char *what)
-{
-	if (!ok)
-	{
-		fprintf(stderr, "invariant broken: %s\n", what);
-		abort();
-	}
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
