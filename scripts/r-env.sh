@@ -31,3 +31,19 @@ if ! R_LIBS_USER="$SPC_R_LIBS" Rscript -e 'for (p in c("qicharts2","qcc","NHSRpl
 	echo "Installing from CRAN into $SPC_R_LIBS: qicharts2 qcc NHSRplotthedots"
 	R_LIBS_USER="$SPC_R_LIBS" Rscript "$(dirname "${BASH_SOURCE[0]}")/../test/differential/install.R"
 fi
+
+# FunnelPlotR (NHS-R community), the reference tool of test/conformance/funnel,
+# only needed to regenerate that set's expected outputs
+# (test/conformance/funnel/tools/funnelplotr.R).  It needs ggplot2 >= 3.5.2,
+# newer than Debian's, so it gets a library of its own: the other tools keep
+# running on the packages they were checked with.  Usage:
+#   source scripts/r-env.sh; spc_r_funnelplotr; Rscript test/conformance/funnel/tools/funnelplotr.R DIR
+spc_r_funnelplotr() {
+	SPC_R_FUNNEL_LIBS=${SPC_R_FUNNEL_LIBS:-/var/cache/spc/R-library-funnelplotr}
+	$SUDO mkdir -p "$SPC_R_FUNNEL_LIBS"
+	export R_LIBS="$SPC_R_LIBS" R_LIBS_USER="$SPC_R_FUNNEL_LIBS"
+	if ! Rscript -e 'if (!requireNamespace("FunnelPlotR", quietly = TRUE)) quit(status = 1)' >/dev/null 2>&1; then
+		echo "Installing from CRAN into $SPC_R_FUNNEL_LIBS: FunnelPlotR"
+		Rscript "$(dirname "${BASH_SOURCE[0]}")/../test/differential/install.R" FunnelPlotR
+	fi
+}

@@ -28,7 +28,7 @@ done
 
 status=0
 PGHOST=$work PGPORT=$port PGUSER=postgres make -s installcheck PG_CONFIG="$PG_CONFIG" \
-	REGRESS="bad_input chart_semantics conformance methods_reference rules svg analyst conformance_cumulative phase_summary phase_summary_options agg_state funnel differential_conventions" || status=1
+	REGRESS="bad_input chart_semantics conformance methods_reference rules svg analyst conformance_cumulative phase_summary phase_summary_options agg_state funnel conformance_funnel summaries differential_conventions" || status=1
 # The 0.1.0 aggregates (internal state) on the current library, in parallel.
 psql -h "$work" -p $port -U postgres -XAtq -v ON_ERROR_STOP=1 -d postgres >/dev/null <<'SQL' || status=1
 CREATE DATABASE spc_0_1_0;

@@ -211,16 +211,19 @@ BEGIN
       AND (element_pareto.from_week IS NULL OR cp.week_start >= element_pareto.from_week)
       AND (element_pareto.to_week IS NULL OR cp.week_start <= element_pareto.to_week)
     GROUP BY e.measure_id, e.measure_code, e.measure_name
+  ), pareto AS (
+    -- spc.pareto: largest first, ties by code, with shares of all failures
+    SELECT p.category, p.share, p.cumulative_share, p.ord
+    FROM unnest((SELECT spc.pareto(f.code, f.failures) FROM failures f))
+         WITH ORDINALITY p(category, amount, share, cumulative_share, ord)
   )
-  SELECT f.measure_id, f.code, f.name, f.failures, f.audited,
-         f.failures::double precision / nullif(sum(f.failures) OVER (), 0),
-         sum(f.failures) OVER (ORDER BY f.failures DESC, f.code)::double precision / nullif(sum(f.failures) OVER (), 0)
-  FROM failures f
-  ORDER BY f.failures DESC, f.code;
+  SELECT f.measure_id, f.code, f.name, f.failures, f.audited, p.share, p.cumulative_share
+  FROM failures f LEFT JOIN pareto p ON p.category = f.code
+  ORDER BY p.ord NULLS FIRST, f.code;
 END $$;
 
 COMMENT ON FUNCTION @extschema@.element_pareto(integer, integer, date, date) IS
-  'Pareto of failed criteria: for an overall measure with element (per-criterion) measures, each criterion''s failures over a period, largest first, with its share and the cumulative share of all failures.';
+  'Pareto of failed criteria: for an overall measure with element (per-criterion) measures, each criterion''s failures over a period, largest first, with its share and the cumulative share of all failures (spc.pareto over the criteria).';
 
 -- Small multiples: one SVG with a chart per facility (a measure across the
 -- network, for staff and for members comparing with their peers) or per

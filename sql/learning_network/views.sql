@@ -214,16 +214,18 @@ COMMENT ON COLUMN @extschema@.chart_points.signal_y IS 'y on signal weeks only, 
 
 CREATE OR REPLACE VIEW @extschema@.series_status WITH (security_invoker = true, security_barrier = true) AS
 WITH counted AS (
-  -- one pass over the series; every window keeps the series key, so a filter
-  -- on project or measure reaches the base tables
+  -- one pass over the series: spc.series_status over its points (a week is
+  -- present when it has a value or invalid numbers, i.e. it was reported);
+  -- every window keeps the series key, so a filter on project or measure
+  -- reaches the base tables
   SELECT cp.*,
          min(cp.week_start) OVER series AS first_week,
-         count(*) FILTER (WHERE cp.reported) OVER series AS weeks_reported,
-         count(*) FILTER (WHERE NOT cp.reported) OVER series AS weeks_missing,
-         count(*) FILTER (WHERE cp.signal)
-           OVER (PARTITION BY cp.facility_id, cp.project_id, cp.measure_id, cp.phase_start) AS phase_signals,
-         row_number() OVER (PARTITION BY cp.facility_id, cp.project_id, cp.measure_id
-                            ORDER BY cp.reported DESC, cp.week_start DESC) AS recency
+         spc.series_status(ROW(cp.y, cp.cl, cp.lcl, cp.ucl, cp.sigma, cp.signal,
+                               CASE WHEN cp.invalid THEN ARRAY['invalid'] ELSE '{}'::text[] END,
+                               cp.variation, NULL)::spc.point,
+                           cp.phase_start::text)
+           OVER (series ORDER BY cp.week_start ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS status,
+         row_number() OVER (series ORDER BY cp.week_start) AS week_index
   FROM @extschema@.chart_points cp
   WINDOW series AS (PARTITION BY cp.facility_id, cp.project_id, cp.measure_id)
 )
@@ -231,18 +233,19 @@ SELECT c.project_id, c.project_title, c.facility_id, c.facility_name, c.facility
        c.collaborative_code, c.measure_id, c.measure_code, c.measure_name, c.unit,
        c.first_week, c.week_start AS latest_week,
        ((@extschema@.week_start(current_date) - c.week_start) / 7)::integer AS weeks_since_latest,
-       c.weeks_reported::integer AS weeks_reported, c.weeks_missing::integer AS weeks_missing,
+       ((c.status).n_points - (c.status).n_missing)::integer AS weeks_reported,
+       (c.status).n_missing AS weeks_missing,
        c.y AS latest_y, c.cl AS latest_cl, c.lcl AS latest_lcl, c.ucl AS latest_ucl,
        c.signal AS latest_signal, c.signal_rules AS latest_signal_rules, c.variation AS latest_variation,
-       c.phase_label AS current_phase, c.phase_signals::integer AS current_phase_signals,
+       c.phase_label AS current_phase, (c.status).current_phase_signals AS current_phase_signals,
        c.goal,
        spc.assurance(c.goal, c.lcl, c.ucl, m.improvement) AS assurance
 FROM counted c
 JOIN learning_network_internal.measure m ON m.measure_id = c.measure_id
-WHERE c.recency = 1;
+WHERE c.week_index = (c.status).latest_index;
 
 COMMENT ON VIEW @extschema@.series_status IS
-  'One row per project and measure: where the series stands now - latest week, its variation (improvement, concern, common cause, or special cause without direction), signals in the current phase, weeks missing, and assurance against the goal (pass, fail, hit_and_miss).';
+  'One row per project and measure: where the series stands now - latest week, its variation (improvement, concern, common cause, or special cause without direction), signals in the current phase, weeks missing, and assurance against the goal (pass, fail, hit_and_miss). Built on spc.series_status.';
 COMMENT ON COLUMN @extschema@.series_status.project_id IS 'Project identifier.';
 COMMENT ON COLUMN @extschema@.series_status.project_title IS 'Project title.';
 COMMENT ON COLUMN @extschema@.series_status.facility_id IS 'Facility identifier.';

@@ -20,6 +20,13 @@
  * (0 when I phi <= I - 1), limits theta +- z sqrt(s_i^2 + tau^2), or the
  * multiplicative one, limits theta +- z sqrt(phi) s_i when phi > 1.  Widened
  * limits are normal: the paper gives no exact form for them.
+ *
+ * Option scale=arcsine (p) or scale=sqrt (u) computes z, phi, tau^2 and the
+ * normal and widened limits on a variance-stabilising scale instead, as
+ * Spiegelhalter et al. (2012, JRSS A 175:1) and FunnelPlotR: g(y) = asin(sqrt
+ * y) or sqrt(y), s = 1 / (2 sqrt n), limits g^-1(g(theta) +- z sqrt(s^2 +
+ * tau^2)), the argument clipped to g's range so the limits stay in [0, 1] or
+ * [0, inf).
  */
 #include "funnel.h"
 
@@ -34,6 +41,7 @@
 #define Z_975 1.959963984540054
 #define TWO_PI 6.283185307179586476925
 #define Z_999 3.090232306167814
+#define HALF_PI 1.570796326794896619231
 
 /* ---------------------------------------------------------------- parsing */
 
@@ -42,7 +50,8 @@ spc_funnel_options_hint(void)
 {
 	return "Valid funnel charts: p (proportions), u (rates). Options: "
 		"limits=exact|normal, winsorize=<share of each tail, 0 to 0.49>, "
-		"adjust=additive|multiplicative, target=<fixed target>; e.g. 'p(limits=normal)'.";
+		"adjust=additive|multiplicative, target=<fixed target>, "
+		"scale=ratio|arcsine (p)|sqrt (u); e.g. 'p(limits=normal)'.";
 }
 
 static void
@@ -78,6 +87,7 @@ spc_parse_funnel(const char *text, SpcFunnelSpec *spec, char *bad, size_t badlen
 	spec->winsorize = 0.1;
 	spec->adjust = SPC_FUNNEL_ADDITIVE;
 	spec->target = NAN;
+	spec->scale = SPC_FUNNEL_RATIO;
 	set_bad(bad, badlen, "");
 
 	/* blanks dropped, lower case */
@@ -181,6 +191,20 @@ spc_parse_funnel(const char *text, SpcFunnelSpec *spec, char *bad, size_t badlen
 				return SPC_PARSE_BAD_VALUE;
 			}
 			spec->target = number;
+		}
+		else if (strcmp(opts, "scale") == 0)
+		{
+			if (strcmp(value, "ratio") == 0)
+				spec->scale = SPC_FUNNEL_RATIO;
+			else if (strcmp(value, "arcsine") == 0 && spec->type == SPC_FUNNEL_P)
+				spec->scale = SPC_FUNNEL_ARCSINE;
+			else if (strcmp(value, "sqrt") == 0 && spec->type == SPC_FUNNEL_U)
+				spec->scale = SPC_FUNNEL_SQRT;
+			else
+			{
+				set_bad(bad, badlen, value);
+				return SPC_PARSE_BAD_VALUE;
+			}
 		}
 		else
 		{
@@ -579,15 +603,53 @@ unit_usable(SpcFunnelType type, double x, double n)
 	return type != SPC_FUNNEL_P || x <= n;
 }
 
-static void
-set_limits(SpcFunnelUnit *u, SpcFunnelType type, double target, double se)
+/* The scale's transformation g of a ratio. */
+static double
+scale_forward(SpcFunnelScale scale, double ratio)
+{
+	switch (scale)
+	{
+		case SPC_FUNNEL_ARCSINE:
+			return asin(sqrt(fmin(ratio, 1.0)));
+		case SPC_FUNNEL_SQRT:
+			return sqrt(ratio);
+		default:
+			return ratio;
+	}
+}
+
+/* g^-1, with the argument clipped to g's range: [0, pi/2] or [0, inf). */
+static double
+scale_back(SpcFunnelScale scale, SpcFunnelType type, double value)
 {
 	double		ceiling = type == SPC_FUNNEL_P ? 1.0 : INFINITY;
+	double		s;
 
-	u->lower95 = fmax(target - Z_975 * se, 0.0);
-	u->upper95 = fmin(target + Z_975 * se, ceiling);
-	u->lower998 = fmax(target - Z_999 * se, 0.0);
-	u->upper998 = fmin(target + Z_999 * se, ceiling);
+	switch (scale)
+	{
+		case SPC_FUNNEL_ARCSINE:
+			if (value <= 0.0)
+				return 0.0;
+			if (value >= HALF_PI)
+				return 1.0;
+			s = sin(value);
+			return s * s;
+		case SPC_FUNNEL_SQRT:
+			return value <= 0.0 ? 0.0 : value * value;
+		default:
+			return fmin(fmax(value, 0.0), ceiling);
+	}
+}
+
+static void
+set_limits(SpcFunnelUnit *u, const SpcFunnelSpec *spec, double target, double se)
+{
+	double		centre = scale_forward(spec->scale, target);
+
+	u->lower95 = scale_back(spec->scale, spec->type, centre - Z_975 * se);
+	u->upper95 = scale_back(spec->scale, spec->type, centre + Z_975 * se);
+	u->lower998 = scale_back(spec->scale, spec->type, centre - Z_999 * se);
+	u->upper998 = scale_back(spec->scale, spec->type, centre + Z_999 * se);
 }
 
 void
@@ -627,10 +689,10 @@ spc_funnel_compute(const SpcFunnelSpec *spec, bool overdispersion,
 			continue;
 		u->y = x[i] / n[i];
 		u->target = target;
-		u->sigma = sqrt(unit_var / n[i]);
+		u->sigma = spec->scale == SPC_FUNNEL_RATIO ? sqrt(unit_var / n[i]) : 0.5 / sqrt(n[i]);
 		if (u->sigma > 0 && isfinite(u->sigma))
 		{
-			u->z = (u->y - target) / u->sigma;
+			u->z = (scale_forward(spec->scale, u->y) - scale_forward(spec->scale, target)) / u->sigma;
 			if (isfinite(u->z))
 				zs[nz++] = u->z;
 			else
@@ -686,8 +748,9 @@ spc_funnel_compute(const SpcFunnelSpec *spec, bool overdispersion,
 			double		se = spec->adjust == SPC_FUNNEL_ADDITIVE
 				? sqrt(u->sigma * u->sigma + tau2) : sqrt(phi) * u->sigma;
 
-			set_limits(u, spec->type, target, se);
-			u->z_adjusted = se > 0 ? (u->y - target) / se : NAN;
+			set_limits(u, spec, target, se);
+			u->z_adjusted = se > 0 ? (scale_forward(spec->scale, u->y) -
+									  scale_forward(spec->scale, target)) / se : NAN;
 		}
 		else
 		{
@@ -700,7 +763,7 @@ spc_funnel_compute(const SpcFunnelSpec *spec, bool overdispersion,
 				u->upper998 = spc_funnel_exact_limit(spec->type, target, n[i], 0.999, Z_999);
 			}
 			else
-				set_limits(u, spec->type, target, u->sigma);
+				set_limits(u, spec, target, u->sigma);
 		}
 	}
 

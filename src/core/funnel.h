@@ -23,6 +23,20 @@ typedef enum SpcFunnelAdjust
 	SPC_FUNNEL_MULTIPLICATIVE	/* phi * s^2 */
 } SpcFunnelAdjust;
 
+/*
+ * The scale z-scores, phi and tau^2 are computed on: the ratio itself
+ * (Spiegelhalter 2005) or a variance-stabilising transformation with
+ * standard error 1 / (2 sqrt(n)) (Spiegelhalter et al. 2012, JRSS A 175:1;
+ * FunnelPlotR's "PR" and "CQC" methods): arcsine-square-root for proportions,
+ * square root for rates.
+ */
+typedef enum SpcFunnelScale
+{
+	SPC_FUNNEL_RATIO = 0,
+	SPC_FUNNEL_ARCSINE,			/* p only: asin(sqrt(y)) */
+	SPC_FUNNEL_SQRT				/* u only: sqrt(y) */
+} SpcFunnelScale;
+
 /* A parsed chart argument, e.g. 'p', 'u(limits=normal, winsorize=0)'. */
 typedef struct SpcFunnelSpec
 {
@@ -31,6 +45,7 @@ typedef struct SpcFunnelSpec
 	double		winsorize;		/* share of z-scores pulled in at each tail */
 	SpcFunnelAdjust adjust;
 	double		target;			/* fixed target, NaN: the pooled sum(x)/sum(n) */
+	SpcFunnelScale scale;
 } SpcFunnelSpec;
 
 /* One unit's result. */
@@ -38,7 +53,8 @@ typedef struct SpcFunnelUnit
 {
 	double		y;				/* x / n */
 	double		target;
-	double		sigma;			/* standard error at the target: sqrt(v(target)/n) */
+	double		sigma;			/* standard error at the target: sqrt(v(target)/n),
+								 * or 1 / (2 sqrt(n)) on a transformed scale */
 	double		z;				/* (y - target) / sigma */
 	double		z_adjusted;		/* z with the over-dispersion adjustment applied */
 	double		lower95;

@@ -1,7 +1,8 @@
 # Differential test of spc.funnel: random partitions of units (seeded), the
 # funnel computed in R straight from Spiegelhalter (2005)'s formulas with R's
 # own qbinom/pbinom and qpois/ppois (exact limits, appendix), quantile() type 7
-# (winsorising), and the QSHC paper's phi and tau^2.
+# (winsorising), and the QSHC paper's phi and tau^2; on the ratio scale or
+# the arcsine / square-root scale of Spiegelhalter et al. (2012).
 # Usage: Rscript funnel.R generate DIR [PARTITIONS] [SEED] | compare DIR
 args <- commandArgs(trailingOnly = TRUE)
 dir <- args[2]
@@ -28,10 +29,15 @@ if (args[1] == "generate") {
     x <- if (type == "p") rbinom(k, n, pmin(rate, 1)) else rpois(k, rate * n)
     limits <- sample(c("exact", "normal"), 1); adjust <- sample(c("additive", "multiplicative"), 1)
     wins <- sample(c(0, 0.1, 0.2), 1); od <- runif(1) < .5
-    chart <- sprintf("%s(limits=%s, adjust=%s, winsorize=%g)", type, limits, adjust, wins)
+    scale <- sample(c("ratio", if (type == "p") "arcsine" else "sqrt"), 1)
+    chart <- sprintf("%s(limits=%s, adjust=%s, winsorize=%g, scale=%s)", type, limits, adjust, wins, scale)
     theta <- sum(x) / sum(n)
-    s <- sqrt((if (type == "p") theta * (1 - theta) else theta) / n)
-    z <- ifelse(s > 0, (x / n - theta) / s, NA)
+    # the scale (Spiegelhalter et al. 2012): g, its inverse clipped to g's range
+    g <- switch(scale, ratio = identity, arcsine = function(v) asin(sqrt(v)), sqrt = sqrt)
+    ginv <- switch(scale, ratio = identity,
+                   arcsine = function(v) sin(pmin(pmax(v, 0), pi / 2))^2, sqrt = function(v) pmax(v, 0)^2)
+    s <- if (scale == "ratio") sqrt((if (type == "p") theta * (1 - theta) else theta) / n) else 1 / (2 * sqrt(n))
+    z <- ifelse(s > 0, (g(x / n) - g(theta)) / s, NA)
     zz <- z[!is.na(z)]
     phi <- NA; tau2 <- 0
     if (length(zz) > 0) {
@@ -45,14 +51,14 @@ if (args[1] == "generate") {
     adjusted <- od && (if (adjust == "additive") tau2 > 0 else !is.na(phi) && phi > 1)
     se <- if (!adjusted) s else if (adjust == "additive") sqrt(s^2 + tau2) else sqrt(phi) * s
     ceiling <- if (type == "p") 1 else Inf
-    norm <- function(zq) pmin(pmax(theta + zq * se, 0), ceiling)
+    norm <- function(zq) pmin(pmax(ginv(g(theta) + zq * se), 0), ceiling)
     lo95 <- if (!adjusted && limits == "exact") sapply(n, function(m) exact(type, theta, m, .025)) else norm(-z975)
     hi95 <- if (!adjusted && limits == "exact") sapply(n, function(m) exact(type, theta, m, .975)) else norm(z975)
     lo998 <- if (!adjusted && limits == "exact") sapply(n, function(m) exact(type, theta, m, .001)) else norm(-z999)
     hi998 <- if (!adjusted && limits == "exact") sapply(n, function(m) exact(type, theta, m, .999)) else norm(z999)
     units[[pid]] <- data.frame(pid = pid, unit = seq_len(k), chart = chart, od = od, x = x, n = n)
     expect[[pid]] <- data.frame(pid = pid, unit = seq_len(k), target = theta, z = z,
-                                z_adjusted = if (adjusted) ifelse(se > 0, (x / n - theta) / se, NA) else z,
+                                z_adjusted = if (adjusted) ifelse(se > 0, (g(x / n) - g(theta)) / se, NA) else z,
                                 lower95 = lo95, upper95 = hi95, lower998 = lo998, upper998 = hi998,
                                 phi = phi, tau2 = if (is.na(phi)) NA else tau2, adjusted = adjusted)
   }

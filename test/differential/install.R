@@ -3,8 +3,10 @@
 # packages already provide are used as they are, unless a tool needs a newer
 # version (NHSRplotthedots needs dplyr >= 1.1, Debian 12 has 1.0.10): only
 # those, and what is missing, come from CRAN.
+# Arguments: the tools to install (default the three the differential test uses).
 lib <- Sys.getenv("R_LIBS_USER")
-tools <- c("qicharts2", "qcc", "NHSRplotthedots")
+tools <- commandArgs(trailingOnly = TRUE)
+if (length(tools) == 0) tools <- c("qicharts2", "qcc", "NHSRplotthedots")
 options(Ncpus = 2L)
 ap <- available.packages()
 fields <- c("Depends", "Imports", "LinkingTo")

@@ -20,7 +20,8 @@
 
 static const char *const charts[] = {
 	"p", "u", "p(limits=normal)", "u(limits=normal)", "p(adjust=multiplicative)",
-	"u(adjust=multiplicative, winsorize=0)", "p(winsorize=0.25)", "p(target=0.01)", "u(target=7)"
+	"u(adjust=multiplicative, winsorize=0)", "p(winsorize=0.25)", "p(target=0.01)", "u(target=7)",
+	"p(scale=arcsine)", "u(scale=sqrt, target=1, limits=normal)", "p(scale=arcsine, adjust=multiplicative)"
 };
 
 int

@@ -61,6 +61,16 @@ FROM (SELECT n, spc.funnel('p(target=0.1)', x, n) OVER (PARTITION BY n) AS f
       FROM (VALUES (0, 1), (100000000, 1000000000)) v(x, n)) s
 ORDER BY n;
 
+-- Variance-stabilising scales (Spiegelhalter et al. 2012): z on the arcsine or
+-- square-root scale, limits transformed back and clipped at the scale's ends.
+SELECT chart, x, n, round((f).z::numeric, 6) AS z, round((f).sigma::numeric, 6) AS sigma,
+       round((f).lower95::numeric, 6) AS lower95, round((f).upper998::numeric, 6) AS upper998,
+       round((f).phi::numeric, 6) AS phi, round((f).tau2::numeric, 8) AS tau2, (f).adjusted
+FROM (SELECT chart, x, n, spc.funnel(chart, x, n, true) OVER (PARTITION BY chart) AS f
+      FROM (VALUES (0, 47), (18, 148), (8, 119), (46, 810), (1, 1)) v(x, n),
+           unnest(ARRAY['p(scale=arcsine, limits=normal)', 'p(scale=ratio, limits=normal)', 'u(scale=sqrt)']) chart) s
+ORDER BY chart, n;
+
 -- Argument errors: SQLSTATE 22023 with the argument named.
 SELECT q, pg_temp.error_of(q) FROM (VALUES
   ($$SELECT spc.funnel('i', 1, 2) OVER ()$$),
@@ -69,6 +79,8 @@ SELECT q, pg_temp.error_of(q) FROM (VALUES
   ($$SELECT spc.funnel('p(winsorize=0.5)', 1, 2) OVER ()$$),
   ($$SELECT spc.funnel('p(target=2)', 1, 2) OVER ()$$),
   ($$SELECT spc.funnel('p(rank=true)', 1, 2) OVER ()$$),
+  ($$SELECT spc.funnel('p(scale=sqrt)', 1, 2) OVER ()$$),
+  ($$SELECT spc.funnel('u(scale=arcsine)', 1, 2) OVER ()$$),
   ($$SELECT spc.funnel('p(limits=exact', 1, 2) OVER ()$$),
   ($$SELECT spc.funnel(CASE WHEN g = 1 THEN 'p' ELSE 'u' END, 1, 2) OVER () FROM generate_series(1, 2) g$$),
   ($$SELECT spc.funnel('p', 1, 2, g = 2) OVER () FROM generate_series(1, 2) g$$),

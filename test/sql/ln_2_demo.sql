@@ -83,7 +83,7 @@ GROUP BY 1, 2 ORDER BY 1, 2;
 -- quantiles being 1.959964 and 3.090232 there and exact here.
 WITH anchor AS (
   SELECT o.measure_id, max(o.week_start) FILTER (WHERE b.ok) AS last_week
-  FROM learning_network_internal.observation o
+  FROM learning_network.observation o
   CROSS JOIN LATERAL (
     SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value)
            AND o.week_start <= learning_network.week_start(current_date) AS ok) b
@@ -91,7 +91,7 @@ WITH anchor AS (
 ), per_facility AS (
   SELECT o.measure_id, w.window_weeks, o.facility_id, a.last_week,
          sum(o.numerator) FILTER (WHERE b.ok)::double precision AS x, sum(o.denominator) FILTER (WHERE b.ok) AS n
-  FROM learning_network_internal.observation o
+  FROM learning_network.observation o
   CROSS JOIN LATERAL (
     SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value) AS ok) b
   JOIN anchor a ON a.measure_id = o.measure_id
@@ -153,3 +153,70 @@ SELECT measure_code, count(*) AS series, sum(weeks_missing) AS weeks_missing,
 FROM learning_network.data_completeness
 WHERE measure_code IN ('MAMMO_POS_PASS', 'LCS_VOLUME', 'RFU_OPEN_OVERDUE')
 GROUP BY 1 ORDER BY 1;
+
+-- series_status is built on spc.series_status: every row of the demo equals
+-- the 0.2.0 definition before it (window counts over chart_points).
+WITH counted AS (
+  SELECT cp.*,
+         min(cp.week_start) OVER series AS first_week,
+         count(*) FILTER (WHERE cp.reported) OVER series AS weeks_reported,
+         count(*) FILTER (WHERE NOT cp.reported) OVER series AS weeks_missing,
+         count(*) FILTER (WHERE cp.signal)
+           OVER (PARTITION BY cp.facility_id, cp.project_id, cp.measure_id, cp.phase_start) AS phase_signals,
+         row_number() OVER (PARTITION BY cp.facility_id, cp.project_id, cp.measure_id
+                            ORDER BY cp.reported DESC, cp.week_start DESC) AS recency
+  FROM learning_network.chart_points cp
+  WINDOW series AS (PARTITION BY cp.facility_id, cp.project_id, cp.measure_id)
+), before AS (
+  SELECT c.project_id, c.facility_id, c.measure_id, c.first_week, c.week_start AS latest_week,
+         c.weeks_reported::integer AS weeks_reported, c.weeks_missing::integer AS weeks_missing,
+         c.y AS latest_y, c.cl AS latest_cl, c.lcl AS latest_lcl, c.ucl AS latest_ucl,
+         c.signal AS latest_signal, c.signal_rules AS latest_signal_rules, c.variation AS latest_variation,
+         c.phase_label AS current_phase, c.phase_signals::integer AS current_phase_signals, c.goal
+  FROM counted c WHERE c.recency = 1
+)
+SELECT count(*) AS rows, count(*) FILTER (WHERE n.measure_id IS NULL OR b.measure_id IS NULL) AS unpaired,
+       count(*) FILTER (WHERE (b.first_week, b.latest_week, b.weeks_reported, b.weeks_missing, b.latest_y, b.latest_cl,
+                               b.latest_lcl, b.latest_ucl, b.latest_signal, b.latest_signal_rules, b.latest_variation,
+                               b.current_phase, b.current_phase_signals, b.goal)
+                              IS DISTINCT FROM
+                              (n.first_week, n.latest_week, n.weeks_reported, n.weeks_missing, n.latest_y, n.latest_cl,
+                               n.latest_lcl, n.latest_ucl, n.latest_signal, n.latest_signal_rules, n.latest_variation,
+                               n.current_phase, n.current_phase_signals, n.goal)) AS differing,
+       sum(n.current_phase_signals) AS phase_signals, sum(n.weeks_missing) AS weeks_missing
+FROM before b FULL JOIN learning_network.series_status n USING (project_id, facility_id, measure_id);
+
+-- element_pareto is built on spc.pareto: every project's Pareto of every
+-- overall measure equals the definition before it, row for row and in order.
+WITH parents AS (
+  SELECT DISTINCT o.project_id, e.parent_measure_id AS measure_id
+  FROM learning_network.observation o
+  JOIN learning_network_internal.measure e ON e.measure_id = o.measure_id AND e.parent_measure_id IS NOT NULL
+), before AS (
+  SELECT p.project_id, p.measure_id, f.measure_id AS element_measure_id, f.code, f.name, f.failures, f.audited,
+         f.failures::double precision / nullif(sum(f.failures) OVER w, 0) AS failure_share,
+         sum(f.failures) OVER (w ORDER BY f.failures DESC, f.code)::double precision
+           / nullif(sum(f.failures) OVER w, 0) AS cumulative_share,
+         row_number() OVER (w ORDER BY f.failures DESC, f.code) AS ord
+  FROM parents p
+  CROSS JOIN LATERAL (
+    SELECT e.measure_id, e.measure_code AS code, e.measure_name AS name,
+           sum(cp.denominator - cp.numerator)::bigint AS failures, sum(cp.denominator)::bigint AS audited
+    FROM learning_network.measures e
+    JOIN learning_network.chart_points cp ON cp.measure_id = e.measure_id AND cp.project_id = p.project_id
+    WHERE e.parent_measure_id = p.measure_id AND cp.reported AND NOT cp.excluded
+    GROUP BY e.measure_id, e.measure_code, e.measure_name) f
+  WINDOW w AS (PARTITION BY p.project_id, p.measure_id)
+), after AS (
+  SELECT p.project_id, p.measure_id, n.*
+  FROM parents p
+  CROSS JOIN LATERAL learning_network.element_pareto(p.project_id, p.measure_id) WITH ORDINALITY
+    n(element_measure_id, code, name, failures, audited, failure_share, cumulative_share, ord)
+)
+SELECT count(*) AS rows, count(DISTINCT (b.project_id, b.measure_id)) AS paretos,
+       count(*) FILTER (WHERE a.code IS NULL OR b.code IS NULL) AS unpaired,
+       count(*) FILTER (WHERE (b.element_measure_id, b.code, b.name, b.failures, b.audited, b.failure_share,
+                               b.cumulative_share)
+                              IS DISTINCT FROM (a.element_measure_id, a.code, a.name, a.failures, a.audited,
+                                                a.failure_share, a.cumulative_share)) AS differing
+FROM before b FULL JOIN after a USING (project_id, measure_id, ord);

@@ -191,6 +191,63 @@ test_overdispersion(void)
 	}
 }
 
+/*
+ * scale=arcsine / scale=sqrt: BUGS's "surgical" hospitals (deaths after
+ * cardiac surgery in babies) against FunnelPlotR 0.6.0's "PR" funnel
+ * (test/conformance/funnel): z of hospital A, phi and tau^2 to 1e-12.
+ */
+static void
+test_scales(void)
+{
+	SpcFunnelSpec spec;
+	SpcFunnelUnit u[12];
+	SpcFunnelSummary sum;
+	double		scratch[24];
+	double		x[12] = {0, 18, 8, 46, 8, 13, 9, 31, 14, 8, 29, 24},
+				n[12] = {47, 148, 119, 810, 211, 196, 148, 215, 207, 97, 256, 360};
+	char		bad[64];
+
+	CHECK(spc_parse_funnel("p(scale=arcsine, limits=normal)", &spec, NULL, 0) == SPC_PARSE_OK
+		  && spec.scale == SPC_FUNNEL_ARCSINE, "parse scale=arcsine");
+	spc_funnel_compute(&spec, true, x, n, 12, u, &sum, scratch);
+	CLOSE(u[0].z, -3.7752871374608099, 1e-12, "arcsine z of A (FunnelPlotR)");
+	CLOSE(sum.phi, 2.3797915037356985, 1e-12, "arcsine phi (FunnelPlotR)");
+	CLOSE(sum.tau2, 0.001809570839788549, 1e-12, "arcsine tau2 (FunnelPlotR)");
+	CLOSE(u[1].sigma, 0.5 / sqrt(148.0), 1e-15, "sigma on the arcsine scale");
+	{
+		double		se = sqrt(0.25 / 148.0 + sum.tau2),
+					s = sin(asin(sqrt(sum.target)) + Z_975 * se);
+
+		CLOSE(u[1].upper95, s * s, 1e-14, "widened upper 95 % back-transformed");
+		CLOSE(u[1].z_adjusted, (asin(sqrt(18.0 / 148)) - asin(sqrt(sum.target))) / se, 1e-12,
+			  "z adjusted on the arcsine scale");
+	}
+	/* past the end of the scale the limit is clipped, not folded back */
+	{
+		double		x1[2] = {1, 300},
+					n1[2] = {1, 1000};
+
+		spc_funnel_compute(&spec, false, x1, n1, 2, u, &sum, scratch);
+		CHECK(u[0].upper998 == 1.0 && u[0].lower95 == 0.0 && u[0].upper95 < 1.0, "n = 1: limits clipped to 0 and 1");
+	}
+	CHECK(spc_parse_funnel("u(scale=sqrt, target=1)", &spec, NULL, 0) == SPC_PARSE_OK
+		  && spec.scale == SPC_FUNNEL_SQRT, "parse scale=sqrt");
+	{
+		double		o[3] = {30, 12, 50},
+					e[3] = {25, 20, 40};
+
+		spc_funnel_compute(&spec, true, o, e, 3, u, &sum, scratch);
+		CLOSE(u[0].z, (sqrt(30.0 / 25) - 1) * 2 * sqrt(25.0), 1e-13, "sqrt z = (sqrt(O/E) - 1) 2 sqrt(E)");
+		CLOSE(u[1].upper998, pow(1 + Z_999 * sqrt(0.25 / 20 + sum.tau2), 2), 1e-13,
+			  "sqrt widened limit squared back");
+	}
+	CHECK(spc_parse_funnel("p(scale=sqrt)", &spec, bad, sizeof(bad)) == SPC_PARSE_BAD_VALUE
+		  && strcmp(bad, "sqrt") == 0, "sqrt is for u");
+	CHECK(spc_parse_funnel("u(scale=arcsine)", &spec, bad, sizeof(bad)) == SPC_PARSE_BAD_VALUE,
+		  "arcsine is for p");
+	CHECK(spc_parse_funnel("u(scale=log)", &spec, bad, sizeof(bad)) == SPC_PARSE_BAD_VALUE, "no log scale");
+}
+
 static void
 test_funnel_degenerate(void)
 {
@@ -256,6 +313,7 @@ test_funnel(void)
 {
 	test_exact_limits();
 	test_overdispersion();
+	test_scales();
 	test_funnel_degenerate();
 	test_funnel_parser();
 }
