@@ -58,7 +58,7 @@ sql/learning_network--$(RELEASED)--$(EXTVERSION).sql: sql/learning_network/upgra
 	scripts/build-sql.sh upgrade learning_network $(RELEASED) $(EXTVERSION) $< $(filter-out $(LN_SQL_INSTALL_ONLY), $(LN_SQL)) > $@
 
 # PGXS tracks no header dependencies: a changed struct must rebuild its users.
-CORE_HEADERS = src/core/spc_core.h src/core/spc_internal.h src/core/funnel.h
+CORE_HEADERS = $(wildcard src/core/*.h)
 $(OBJS): $(CORE_HEADERS)
 $(OBJS:.o=.bc): $(CORE_HEADERS)
 src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o src/pg/funnel_window.o src/pg/svg_render.o: src/pg/spc_pg.h
@@ -70,7 +70,7 @@ CORE_SRCS = $(CORE_OBJS:.o=.c)
 UNIT_SRCS = test/unit/test_core.c test/unit/test_rules.c test/unit/rules_oracle.c test/unit/test_analyst.c \
 	test/unit/test_funnel.c test/unit/test_svg.c
 
-test/unit/test_core: $(UNIT_SRCS) test/unit/unit.h test/unit/rules_oracle.h $(CORE_SRCS) src/core/spc_core.h src/core/spc_internal.h
+test/unit/test_core: $(UNIT_SRCS) test/unit/unit.h test/unit/rules_oracle.h $(CORE_SRCS) $(CORE_HEADERS)
 	$(CC) $(UNIT_CFLAGS) -Isrc/core -o $@ $(UNIT_SRCS) $(CORE_SRCS) -lm
 
 # The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer.

@@ -9,7 +9,7 @@
 #ifndef SPC_FUNNEL_H
 #define SPC_FUNNEL_H
 
-#include "spc_core.h"
+#include "spec.h"
 
 typedef enum SpcFunnelType
 {

@@ -11,7 +11,7 @@
  *
  * Names, keys and values are case-insensitive words; blanks are ignored.
  */
-#include "spc_core.h"
+#include "spec.h"
 
 #include <ctype.h>
 #include <math.h>

@@ -17,7 +17,7 @@
  * function of the input alone and grows through the caller's allocator;
  * long renders call the caller's check function now and then.
  */
-#include "spc_core.h"
+#include "svg.h"
 
 #include <math.h>
 #include <stdarg.h>

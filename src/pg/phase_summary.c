@@ -438,10 +438,14 @@ final_phase(FunctionCallInfo fcinfo, const PhaseState *state)
 				spc_accum_init(&acc);
 				spc_accum_configure(&acc, &state->spec);
 			}
-			spc_accum_row(&acc, chart, row->x, (row->flags & ROW_X_NULL) != 0,
-						  row->n, (row->flags & ROW_N_NULL) != 0,
-						  (row->flags & ROW_BASELINE) != 0,
-						  (row->flags & ROW_EXCLUDE) != 0);
+			spc_accum_row(&acc, chart, &(SpcRow) {
+							  .x = row->x,
+							  .n = row->n,
+							  .x_isnull = (row->flags & ROW_X_NULL) != 0,
+							  .n_isnull = (row->flags & ROW_N_NULL) != 0,
+							  .baseline = (row->flags & ROW_BASELINE) != 0,
+							  .exclude = (row->flags & ROW_EXCLUDE) != 0,
+						  });
 		}
 		spc_subgroup_finish(&acc, chart, &subgroups[nsub++]);
 	}

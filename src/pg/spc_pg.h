@@ -14,7 +14,8 @@
 
 #include <math.h>
 
-#include "../core/spc_core.h"
+#include "../core/compute.h"
+#include "../core/svg.h"
 
 /* Parsed text arguments of one call, cached for as long as they repeat. */
 typedef struct SpcArgs
