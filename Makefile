@@ -29,11 +29,15 @@ SPC_SQL_INSTALL_ONLY = $(addprefix sql/spc/, types.sql state_types.sql funnel_ty
 LN_SQL = $(addprefix sql/learning_network/, schema.sql roles.sql helpers.sql tables.sql chart_cache_tables.sql \
 	validation.sql audit.sql access.sql chart_cache.sql internal_views.sql reference_data.sql \
 	views.sql charts.sql hub_writes.sql import.sql administration.sql publications.sql \
-	drop_guard.sql demo.sql security_audit.sql grants.sql)
+	drop_guard.sql security_audit.sql grants.sql)
 LN_SQL_INSTALL_ONLY = $(addprefix sql/learning_network/, tables.sql chart_cache_tables.sql reference_data.sql)
+# The demo loader is an extension of its own (learning_network_demo, from
+# 0.2.0), so a production install of learning_network has no demo generator.
+DEMO_SQL = sql/learning_network_demo/load_demo.sql
 
 BUILT_SQL = sql/spc--$(EXTVERSION).sql sql/spc--$(RELEASED)--$(EXTVERSION).sql \
-	sql/learning_network--$(EXTVERSION).sql sql/learning_network--$(RELEASED)--$(EXTVERSION).sql
+	sql/learning_network--$(EXTVERSION).sql sql/learning_network--$(RELEASED)--$(EXTVERSION).sql \
+	sql/learning_network_demo--$(EXTVERSION).sql
 DATA = $(wildcard control/*.control) $(filter-out $(BUILT_SQL), $(wildcard sql/*--*.sql))
 DATA_built = $(BUILT_SQL)
 
@@ -48,14 +52,16 @@ EXTRA_CLEAN = bench/false_alarms test/results test/unit/test_core test/unit/test
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-sql/spc--$(EXTVERSION).sql: $(SPC_SQL) scripts/build-sql.sh
+sql/spc--$(EXTVERSION).sql: $(SPC_SQL) scripts/build-sql.sh Makefile
 	scripts/build-sql.sh install spc $(RELEASED) $(EXTVERSION) $(SPC_SQL) > $@
-sql/spc--$(RELEASED)--$(EXTVERSION).sql: sql/spc/upgrade/$(RELEASED)--$(EXTVERSION).sql $(SPC_SQL) scripts/build-sql.sh
+sql/spc--$(RELEASED)--$(EXTVERSION).sql: sql/spc/upgrade/$(RELEASED)--$(EXTVERSION).sql $(SPC_SQL) scripts/build-sql.sh Makefile
 	scripts/build-sql.sh upgrade spc $(RELEASED) $(EXTVERSION) $< $(filter-out $(SPC_SQL_INSTALL_ONLY), $(SPC_SQL)) > $@
-sql/learning_network--$(EXTVERSION).sql: $(LN_SQL) scripts/build-sql.sh
+sql/learning_network--$(EXTVERSION).sql: $(LN_SQL) scripts/build-sql.sh Makefile
 	scripts/build-sql.sh install learning_network $(RELEASED) $(EXTVERSION) $(LN_SQL) > $@
-sql/learning_network--$(RELEASED)--$(EXTVERSION).sql: sql/learning_network/upgrade/$(RELEASED)--$(EXTVERSION).sql $(LN_SQL) scripts/build-sql.sh
+sql/learning_network--$(RELEASED)--$(EXTVERSION).sql: sql/learning_network/upgrade/$(RELEASED)--$(EXTVERSION).sql $(LN_SQL) scripts/build-sql.sh Makefile
 	scripts/build-sql.sh upgrade learning_network $(RELEASED) $(EXTVERSION) $< $(filter-out $(LN_SQL_INSTALL_ONLY), $(LN_SQL)) > $@
+sql/learning_network_demo--$(EXTVERSION).sql: $(DEMO_SQL) scripts/build-sql.sh Makefile
+	scripts/build-sql.sh install learning_network_demo $(RELEASED) $(EXTVERSION) $(DEMO_SQL) > $@
 
 # PGXS tracks no header dependencies: a changed struct must rebuild its users.
 CORE_HEADERS = $(wildcard src/core/*.h)

@@ -4,7 +4,10 @@
 #  - pg_dump / pg_restore of a database with the extensions and data gives
 #    back every row of every table and every sequence value;
 #  - every earlier install script updates to the current version with the
-#    same catalog as a fresh install.
+#    same catalog as a fresh install;
+#  - a 0.1.0 network with its demo loaded (load_demo was part of 0.1.0)
+#    keeps every row through the update, and CREATE EXTENSION
+#    learning_network_demo brings the loader back.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,8 +28,8 @@ checksums() {
 	q "$1" <<'SQL'
 SELECT string_agg(format('%s:%s:%s', relname, rows, hash), E'\n' ORDER BY relname)
 FROM (SELECT c.relname,
-             (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM learning_network.%I', c.relname), false, false, '')))[1]::text AS rows,
-             (xpath('/row/h/text()', query_to_xml(CASE c.relkind
+             (xpath('//row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM learning_network.%I', c.relname), false, false, '')))[1]::text AS rows,
+             (xpath('//row/h/text()', query_to_xml(CASE c.relkind
                 WHEN 'S' THEN format('SELECT md5(last_value || %L || is_called) AS h FROM learning_network.%I', ':', c.relname)
                 ELSE format('SELECT md5(coalesce(string_agg(t::text, %L ORDER BY t::text), %L)) AS h FROM learning_network.%I t',
                             '|', '', c.relname) END, false, false, '')))[1]::text AS hash
@@ -58,7 +61,7 @@ demo_numbers() {
 }
 
 fresh_db rt_a
-q rt_a -c "CREATE EXTENSION learning_network CASCADE" -c "SELECT count(*) FROM learning_network.load_demo()" >/dev/null
+q rt_a -c "CREATE EXTENSION learning_network_demo CASCADE" -c "SELECT count(*) FROM learning_network.load_demo()" >/dev/null
 # Rows the network added itself: a local collaborative and measure.
 q rt_a >/dev/null <<'SQL'
 INSERT INTO learning_network.collaborative (collaborative_id, code, name) VALUES (10, 'HEALTH_EQUITY', 'Mammography Health Equity');
@@ -68,9 +71,9 @@ SELECT learning_network.create_facility_role(1);
 SELECT learning_network.set_sharing('network', facility_id => 1);
 SQL
 fresh_db rt_b
-q rt_b -c "CREATE EXTENSION learning_network CASCADE" -c "SELECT count(*) FROM learning_network.load_demo()" >/dev/null
+q rt_b -c "CREATE EXTENSION learning_network_demo CASCADE" -c "SELECT count(*) FROM learning_network.load_demo()" >/dev/null
 fresh_db rt_c
-q rt_c -c "CREATE EXTENSION learning_network CASCADE" -c "SELECT count(*) FROM learning_network.load_demo(7)" >/dev/null
+q rt_c -c "CREATE EXTENSION learning_network_demo CASCADE" -c "SELECT count(*) FROM learning_network.load_demo(7)" >/dev/null
 check "load_demo is deterministic for its default seed" "$(demo_numbers rt_b)" "$(demo_numbers rt_a)"
 if [ "$(demo_numbers rt_c)" != "$(demo_numbers rt_a)" ]; then check "another seed gives another network" same same
 else check "another seed gives another network" same different; fi
@@ -103,7 +106,7 @@ catalog() {
 	# without comments, blank lines and pg_dump's per-run \restrict key
 	pg_dump --schema-only -d "$1" | grep -v -e '^--' -e '^$' -e '^\\restrict ' -e '^\\unrestrict ' | sort
 }
-for ext in spc learning_network; do
+for ext in spc learning_network learning_network_demo; do
 	current=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "control/$ext.control")
 	earlier=$(ls sql/ | sed -n "s/^$ext--\([0-9.]*\)\.sql$/\1/p" | grep -vx "$current" || true)
 	fresh_db rt_fresh
@@ -122,6 +125,42 @@ for ext in spc learning_network; do
 	done
 done
 
+# The rows of every learning_network table, restricted to the columns a
+# snapshot (schema rt_before) of it has: the update adds columns, and must
+# neither lose nor alter a row.
+rows_as_before() {
+	q "$1" <<'SQL'
+SELECT string_agg(format('%s:%s', relname, ok), E'\n' ORDER BY relname)
+FROM (SELECT c.relname,
+             (xpath('//row/h/text()', query_to_xml(format(
+                'SELECT (SELECT md5(coalesce(string_agg(t::text, %L ORDER BY t::text), %L)) FROM (SELECT %s FROM rt_before.%I) t)
+                      = (SELECT md5(coalesce(string_agg(t::text, %L ORDER BY t::text), %L)) FROM (SELECT %s FROM learning_network.%I) t) AS h',
+                '|', '', cols, c.relname, '|', '', cols, c.relname), false, false, '')))[1]::text AS ok
+      FROM pg_class c
+      CROSS JOIN LATERAL (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) AS cols
+                          FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) a
+      WHERE c.relnamespace = 'rt_before'::regnamespace AND c.relkind = 'r') s;
+SQL
+}
+fresh_db rt_demo
+q rt_demo -c "CREATE EXTENSION learning_network VERSION '0.1.0' CASCADE" -c "SELECT count(*) FROM learning_network.load_demo()" >/dev/null
+q rt_demo >/dev/null <<'SQL'
+CREATE SCHEMA rt_before;
+SELECT format('CREATE TABLE rt_before.%I AS TABLE learning_network.%I', relname, relname)
+FROM pg_class WHERE relnamespace = 'learning_network'::regnamespace AND relkind = 'r'
+  AND relname NOT IN ('chart_cache', 'chart_change', 'chart_version') \gexec
+SQL
+q rt_demo -c "ALTER EXTENSION learning_network UPDATE" >/dev/null
+check "learning_network 0.1.0 -> 0.2.0 drops load_demo from the production extension" \
+	"$(q rt_demo -c "SELECT count(*) FROM pg_proc WHERE proname = 'load_demo'")" "0"
+q rt_demo -c "CREATE EXTENSION learning_network_demo" >/dev/null
+expected_rows=$(q rt_demo -c "SELECT string_agg(relname || ':true', E'\n' ORDER BY relname) FROM pg_class WHERE relnamespace = 'rt_before'::regnamespace AND relkind = 'r'")
+check "a 0.1.0 demo network updated to 0.2.0, then CREATE EXTENSION learning_network_demo: every row of every table kept ($(echo "$expected_rows" | wc -l) tables)" \
+	"$(rows_as_before rt_demo)" "$expected_rows"
+check "load_demo is back, owned by learning_network_demo, and refuses a non-empty network" \
+	"$(q rt_demo -c "SELECT e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid WHERE d.classid = 'pg_proc'::regclass AND d.objid = 'learning_network.load_demo(integer)'::regprocedure AND d.deptype = 'e'"; q rt_demo -c "SELECT learning_network.load_demo()" 2>&1 | grep -o 'load_demo needs an empty network')" \
+	"$(printf 'learning_network_demo\nload_demo needs an empty network')"
+
 # A user's view over spc's aggregates survives the update from 0.1.0 (their
 # state type changed: replaced in place, not dropped), with the same answers.
 fresh_db rt_view
@@ -139,6 +178,6 @@ SQL
 	q rt_view -c "SELECT count(*) FILTER (WHERE b.p = v.p AND b.svg = v.svg) || ' of ' || count(*) FROM before b JOIN summary v USING (s)")" \
 	"20 of 20"
 
-for db in rt_a rt_b rt_c rt_restored rt_plain rt_fresh rt_check rt_old rt_view; do dropdb --if-exists "$db"; done
+for db in rt_a rt_b rt_c rt_restored rt_plain rt_fresh rt_check rt_old rt_demo rt_view; do dropdb --if-exists "$db"; done
 echo "roundtrip: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -5,7 +5,15 @@ BEGIN;
 CREATE EXTENSION pgtap;
 CREATE EXTENSION learning_network CASCADE;
 
-SELECT plan(20);
+SELECT plan(22);
+
+SELECT hasnt_function('learning_network', 'load_demo', ARRAY['integer'],
+  'the production extension has no demo loader (it is learning_network_demo''s)');
+CREATE EXTENSION learning_network_demo;
+SELECT is((SELECT e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+           WHERE d.classid = 'pg_proc'::regclass AND d.objid = 'learning_network.load_demo(integer)'::regprocedure
+             AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'),
+          'learning_network_demo'::name, 'load_demo belongs to learning_network_demo, in schema learning_network');
 
 SELECT has_extension('learning_network');
 SELECT tables_are('learning_network', ARRAY['collaborative', 'cohort', 'facility', 'project', 'measure',

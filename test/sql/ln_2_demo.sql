@@ -1,9 +1,15 @@
 -- learning_network: the demo network, and what each view shows of it.
 SET extra_float_digits = 0;
 
+-- The demo loader is an extension of its own: the production install has none.
+SELECT count(*) AS production_has_load_demo FROM pg_proc WHERE proname = 'load_demo';
+CREATE EXTENSION learning_network_demo;
 SELECT * FROM learning_network.load_demo();
 -- A second load would mix with the data: refused.
 SELECT learning_network.load_demo();
+-- Dropping the demo extension removes the loader and keeps what it loaded.
+DROP EXTENSION learning_network_demo;
+SELECT count(*) AS production_has_load_demo FROM pg_proc WHERE proname = 'load_demo';
 
 SELECT c.code, count(DISTINCT p.project_id) AS projects, count(*) AS weeks,
        min(o.week_start) AS first_week, max(o.week_start) AS last_week

@@ -126,3 +126,9 @@ ALTER TABLE @extschema@.goal
 
 -- spc 0.2.0's default rules for control charts are limits and anhoej
 COMMENT ON COLUMN @extschema@.measure.rules IS 'The spc.chart rules argument; NULL for the chart''s default (limits and anhoej; anhoej for run charts).';
+
+-- The demo loader leaves the production extension: from 0.2.0 it belongs to
+-- the extension learning_network_demo (CREATE EXTENSION learning_network_demo
+-- after this update brings it back, in the same schema).  The rows a demo
+-- loaded stay: they are learning_network's data.
+DROP FUNCTION IF EXISTS @extschema@.load_demo(integer);
