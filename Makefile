@@ -23,9 +23,9 @@ MODULEDIR = extension
 # Each extension's sources in install order.  The INSTALL_ONLY ones create
 # what holds data (types, tables, reference rows) and run only at CREATE
 # EXTENSION; an upgrade script replaces them by the version's own changes.
-SPC_SQL = $(addprefix sql/spc/, schema.sql types.sql state_types.sql funnel_types.sql chart.sql functions.sql \
+SPC_SQL = $(addprefix sql/spc/, schema.sql types.sql state_types.sql funnel_types.sql compat_types.sql chart.sql functions.sql \
 	phase_summary.sql chart_svg.sql funnel.sql)
-SPC_SQL_INSTALL_ONLY = $(addprefix sql/spc/, types.sql state_types.sql funnel_types.sql)
+SPC_SQL_INSTALL_ONLY = $(addprefix sql/spc/, types.sql state_types.sql funnel_types.sql compat_types.sql)
 LN_SQL = $(addprefix sql/learning_network/, schema.sql roles.sql helpers.sql tables.sql chart_cache_tables.sql \
 	validation.sql audit.sql access.sql chart_cache.sql internal_views.sql reference_data.sql \
 	views.sql charts.sql hub_writes.sql import.sql administration.sql publications.sql \

@@ -177,6 +177,9 @@ ALTER EXTENSION spc UPDATE;
 SQL
 	q rt_view -c "SELECT count(*) FILTER (WHERE b.p = v.p AND b.svg = v.svg) || ' of ' || count(*) FROM before b JOIN summary v USING (s)")" \
 	"20 of 20"
+check "spc.phase (renamed spc.phase_stats in 0.2.0) still names the type after the update: the view's column follows the rename, the old name casts" \
+	"$(q rt_view -c "SELECT DISTINCT pg_typeof(p)::text FROM summary" -c "SELECT (p::spc.phase).n_subgroups FROM summary WHERE s = 1")" \
+	"$(printf 'spc.phase_stats\n30')"
 
 for db in rt_a rt_b rt_c rt_restored rt_plain rt_fresh rt_check rt_old rt_demo rt_view; do dropdb --if-exists "$db"; done
 echo "roundtrip: $passed passed, $failed failed"

@@ -89,7 +89,7 @@ GROUP BY 1, 2 ORDER BY 1, 2;
 -- quantiles being 1.959964 and 3.090232 there and exact here.
 WITH anchor AS (
   SELECT o.measure_id, max(o.week_start) FILTER (WHERE b.ok) AS last_week
-  FROM learning_network_internal.observation o
+  FROM learning_network_internal.observation_visible o
   CROSS JOIN LATERAL (
     SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value)
            AND o.week_start <= learning_network.week_start(current_date) AS ok) b
@@ -97,7 +97,7 @@ WITH anchor AS (
 ), per_facility AS (
   SELECT o.measure_id, w.window_weeks, o.facility_id, a.last_week,
          sum(o.numerator) FILTER (WHERE b.ok)::double precision AS x, sum(o.denominator) FILTER (WHERE b.ok) AS n
-  FROM learning_network_internal.observation o
+  FROM learning_network_internal.observation_visible o
   CROSS JOIN LATERAL (
     SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value) AS ok) b
   JOIN anchor a ON a.measure_id = o.measure_id
@@ -109,7 +109,7 @@ WITH anchor AS (
   SELECT f.*, m.kind, m.multiplier,
          sum(f.x) OVER t / sum(f.n) OVER t AS p0, count(*) OVER t AS facilities
   FROM per_facility f
-  JOIN learning_network_internal.measure m ON m.measure_id = f.measure_id AND m.kind IN ('proportion', 'rate')
+  JOIN learning_network_internal.measure_visible m ON m.measure_id = f.measure_id AND m.kind IN ('proportion', 'rate')
   WINDOW t AS (PARTITION BY f.measure_id, f.window_weeks)
 ), z AS (
   SELECT s.*, v.unit_variance,
@@ -127,7 +127,7 @@ WITH anchor AS (
          d.x / d.n NOT BETWEEN l.lower95 AND l.upper95 AS outside95,
          d.x / d.n NOT BETWEEN l.lower998 AND l.upper998 AS outside998
   FROM dispersed d
-  JOIN learning_network_internal.facility fa ON fa.facility_id = d.facility_id
+  JOIN learning_network_internal.facility_visible fa ON fa.facility_id = d.facility_id
   CROSS JOIN LATERAL (
     SELECT sqrt(greatest(d.phi, 1) * d.unit_variance / d.n) AS se,
            CASE WHEN d.kind = 'proportion' THEN 1 ELSE 'Infinity'::double precision END AS ceiling) s
