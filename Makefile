@@ -11,7 +11,8 @@ MODULE_big = spc
 CORE_OBJS = src/core/spec.o src/core/constants.o src/core/subgroup.o \
 	src/core/chart.o src/core/individuals.o src/core/attribute.o \
 	src/core/xbar.o src/core/rare_events.o src/core/rules.o src/core/runs.o \
-	src/core/assurance.o src/core/svg.o src/core/cumulative.o src/core/funnel.o
+	src/core/assurance.o src/core/svg.o src/core/cumulative.o src/core/funnel.o \
+	src/core/distributions.o src/core/names.o
 OBJS = $(CORE_OBJS) src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o \
 	src/pg/funnel_window.o src/pg/svg_render.o
 PGFILEDESC = "spc - statistical process control"

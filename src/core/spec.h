@@ -174,6 +174,7 @@ extern SpcParseStatus spc_parse_improvement(const char *text,
 extern void spc_default_rules(SpcChartType chart, SpcRules *rules);
 
 extern const char *spc_chart_name(SpcChartType type);
+extern const char *spc_preset_name(SpcPreset preset);
 extern const char *spc_code_name(SpcCode code);
 extern const char *spc_code_description(const char *code);	/* NULL: unknown */
 extern const char *spc_variation_name(SpcVariation variation);

@@ -15,6 +15,11 @@
  * is the hex of its binary form, so it round-trips bit for bit whatever
  * extra_float_digits says.  The 0.1.0 entry points (internal state with
  * serialise/deserialise) stay for databases still at 0.1.0.
+ *
+ * Why one file of this length: both generations of entry points share the
+ * state's rows, their binary form and the final computation (the static
+ * helpers above the entry points); keeping them together keeps those helpers
+ * private to this file and the two forms of the state provably alike.
  */
 #include "spc_pg.h"
 
