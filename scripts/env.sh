@@ -18,6 +18,7 @@ missing=()
 for pkg in make gcc libc6-dev "postgresql-$PGMAJOR" "postgresql-server-dev-$PGMAJOR" \
 	postgresql-common "postgresql-$PGMAJOR-pgtap" libtap-parser-sourcehandler-pgtap-perl \
 	clang libclang-rt-14-dev libxml2-utils librsvg2-bin valgrind libdbd-pg-perl chromium fonts-dejavu-core jq \
+	faketime debootstrap iproute2 python3 \
 	${SPC_EXTRA_PACKAGES:-}; do
 	pkg_installed "$pkg" || missing+=("$pkg")
 done

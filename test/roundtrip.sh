@@ -5,9 +5,9 @@
 #    back every row of every table and every sequence value;
 #  - every earlier install script updates to the current version with the
 #    same catalog as a fresh install;
-#  - a 0.1.0 network with its demo loaded (load_demo was part of 0.1.0)
-#    keeps every row through the update, and CREATE EXTENSION
-#    learning_network_demo brings the loader back.
+#  - a network of an earlier release with its demo loaded (load_demo was
+#    part of 0.1.0) keeps every row through the update and CREATE EXTENSION
+#    learning_network_demo, which brings the loader back.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -101,65 +101,150 @@ check "pg_dump / pg_restore and pg_dump | psql keep the access model (policies, 
 rm -f "$dump"
 
 # Upgrade paths: every earlier install script of each extension, updated to
-# the current version, must give the catalog of a fresh install.
+# the current version, must give the catalog of a fresh install: every fact
+# test/catalog_facts.sql lists (functions with their labels, types, views,
+# columns, constraints, policies, grants, comments, owners, members) and what
+# pg_dump writes.
+facts() { q "$1" -f test/catalog_facts.sql; }
 catalog() {
 	# without comments, blank lines and pg_dump's per-run \restrict key
 	pg_dump --schema-only -d "$1" | grep -v -e '^--' -e '^$' -e '^\\restrict ' -e '^\\unrestrict ' | sort
 }
-for ext in spc learning_network learning_network_demo; do
-	current=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "control/$ext.control")
-	earlier=$(ls sql/ | sed -n "s/^$ext--\([0-9.]*\)\.sql$/\1/p" | grep -vx "$current" || true)
-	fresh_db rt_fresh
-	q rt_fresh -c "CREATE EXTENSION $ext CASCADE" >/dev/null
+same_catalog() {	# description, database, reference database: one check, and the differences if any
+	local got want
+	got=$(facts "$2"; catalog "$2")
+	want=$(facts "$3"; catalog "$3")
+	check "$1 ($(echo "$want" | wc -l) catalog facts)" "$(echo "$got" | md5sum)" "$(echo "$want" | md5sum)"
+	[ "$got" = "$want" ] || diff <(echo "$want") <(echo "$got") | head -n 40 | sed 's/^/#   /'
+}
+current_of() { sed -n "s/^default_version = '\(.*\)'/\1/p" "control/$1.control"; }
+earlier_of() { ls sql/ | sed -n "s/^$1--\([0-9.]*\)\.sql$/\1/p" | grep -vx "$(current_of "$1")" || true; }
+
+fresh_db rt_fresh
+q rt_fresh -c "CREATE EXTENSION learning_network CASCADE" >/dev/null
+fresh_db rt_fresh_demo
+q rt_fresh_demo -c "CREATE EXTENSION learning_network_demo CASCADE" >/dev/null
+for ext in spc learning_network; do
+	current=$(current_of $ext)
+	earlier=$(earlier_of $ext)
 	if [ -z "$earlier" ]; then
-		check "$ext $current: ALTER EXTENSION UPDATE on the current version changes nothing" \
-			"$(q rt_fresh -c "ALTER EXTENSION $ext UPDATE" >/dev/null; catalog rt_fresh | md5sum)" \
-			"$(fresh_db rt_check; q rt_check -c "CREATE EXTENSION $ext CASCADE" >/dev/null; catalog rt_check | md5sum)"
+		fresh_db rt_check
+		q rt_check -c "CREATE EXTENSION learning_network CASCADE" -c "ALTER EXTENSION $ext UPDATE" >/dev/null
+		same_catalog "$ext $current: ALTER EXTENSION UPDATE on the current version changes nothing" rt_check rt_fresh
 		echo "# $ext: no earlier release to upgrade from ($current is the first)"
 		continue
 	fi
 	for version in $earlier; do
+		# the other extension at the current version, this one updated
 		fresh_db rt_old
-		q rt_old -c "CREATE EXTENSION $ext VERSION '$version' CASCADE" -c "ALTER EXTENSION $ext UPDATE" >/dev/null
-		check "$ext $version -> $current: same catalog as a fresh install" "$(catalog rt_old | md5sum)" "$(catalog rt_fresh | md5sum)"
+		if [ $ext = spc ]; then
+			q rt_old -c "CREATE EXTENSION spc VERSION '$version'" -c "ALTER EXTENSION spc UPDATE" \
+				-c "CREATE EXTENSION learning_network" >/dev/null
+		else
+			q rt_old -c "CREATE EXTENSION spc" -c "CREATE EXTENSION learning_network VERSION '$version'" \
+				-c "ALTER EXTENSION learning_network UPDATE" >/dev/null
+		fi
+		same_catalog "$ext $version -> $current on an empty database: same catalog as a fresh install" rt_old rt_fresh
 	done
 done
 
-# The rows of every learning_network table, restricted to the columns a
-# snapshot (schema rt_before) of it has: the update adds columns, and must
-# neither lose nor alter a row.
-rows_as_before() {
-	q "$1" <<'SQL'
-SELECT string_agg(format('%s:%s', relname, ok), E'\n' ORDER BY relname)
-FROM (SELECT c.relname,
-             (xpath('//row/h/text()', query_to_xml(format(
-                'SELECT (SELECT md5(coalesce(string_agg(t::text, %L ORDER BY t::text), %L)) FROM (SELECT %s FROM rt_before.%I) t)
-                      = (SELECT md5(coalesce(string_agg(t::text, %L ORDER BY t::text), %L)) FROM (SELECT %s FROM learning_network.%I) t) AS h',
-                '|', '', cols, c.relname, '|', '', cols, c.relname), false, false, '')))[1]::text AS ok
-      FROM pg_class c
-      CROSS JOIN LATERAL (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) AS cols
-                          FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) a
-      WHERE c.relnamespace = 'rt_before'::regnamespace AND c.relkind = 'r') s;
+# A release in use, updated in place: both extensions at the earlier release,
+# the demo network, writes as facilities and staff, ALTER EXTENSION UPDATE.
+for version in $(earlier_of learning_network); do
+	[ -f "sql/spc--$version.sql" ] || continue
+	fresh_db rt_live
+	q rt_live >/dev/null <<SQL
+SET client_min_messages = warning;
+CREATE EXTENSION spc VERSION '$version';
+CREATE EXTENSION learning_network VERSION '$version';
+SELECT count(*) FROM learning_network.load_demo();
+SELECT count(learning_network.create_facility_role(facility_id)) FROM learning_network.facility;
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'rt_staff') THEN CREATE ROLE rt_staff NOLOGIN; END IF;
+END \$\$;
+GRANT learning_network_staff TO rt_staff;
 SQL
-}
-fresh_db rt_demo
-q rt_demo -c "CREATE EXTENSION learning_network VERSION '0.1.0' CASCADE" -c "SELECT count(*) FROM learning_network.load_demo()" >/dev/null
-q rt_demo >/dev/null <<'SQL'
-CREATE SCHEMA rt_before;
-SELECT format('CREATE TABLE rt_before.%I AS TABLE learning_network.%I', relname, relname)
-FROM pg_class WHERE relnamespace = 'learning_network'::regnamespace AND relkind = 'r'
-  AND relname NOT IN ('chart_cache', 'chart_change', 'chart_version') \gexec
+	# the facility of the first mammography project writes as itself; it and
+	# two peers share the measure publicly and report three new weeks, which
+	# staff publish (a publication pools at least three facilities) and all
+	# approve
+	peers=$(q rt_live -c "SELECT string_agg(p.project_id || ':' || f.role_name, ' ' ORDER BY p.project_id)
+		FROM (SELECT * FROM learning_network.project WHERE collaborative_id = 2 ORDER BY project_id LIMIT 3) p
+		JOIN learning_network.facility f USING (facility_id)")
+	pid=${peers%%:*}
+	frole=${peers%% *}; frole=${frole#*:}
+	q rt_live >/dev/null <<SQL
+SELECT o.week_start AS last_week, o.numerator - 1 AS corrected, o.denominator, o.version
+FROM learning_network.observation o WHERE o.project_id = $pid AND o.measure_id = 1
+ORDER BY o.week_start DESC LIMIT 1 \gset
+SET ROLE $frole;
+SELECT learning_network.record_week($pid, 1, :'last_week', :corrected, :denominator, expected_version => :version);
+SELECT learning_network.set_phase($pid, '2025-07-06', 'After the upgrade drill');
+SELECT learning_network.add_annotation($pid, '2025-07-13', 'Checked the new positioning card');
+RESET ROLE;
+$(for peer in $peers; do printf "SET ROLE %s;\nSELECT learning_network.set_sharing('public', 1);\nSELECT learning_network.record_week(%s, 1, date '2025-07-06' + 7 * w, 30 + w, 45) FROM generate_series(0, 2) w;\nRESET ROLE;\n" "${peer#*:}" "${peer%%:*}"; done)
+SET ROLE rt_staff;
+SELECT learning_network.prepare_publication('Upgrade drill', 1, '2025-07-06', '2025-07-20') AS publication \gset
+SELECT learning_network.approve_publication(:publication);
+RESET ROLE;
+$(for peer in $peers; do printf "SET ROLE %s;\nSELECT learning_network.approve_publication(:publication);\nRESET ROLE;\n" "${peer#*:}"; done)
 SQL
-q rt_demo -c "ALTER EXTENSION learning_network UPDATE" >/dev/null
-check "learning_network 0.1.0 -> 0.2.0 drops load_demo from the production extension" \
-	"$(q rt_demo -c "SELECT count(*) FROM pg_proc WHERE proname = 'load_demo'")" "0"
-q rt_demo -c "CREATE EXTENSION learning_network_demo" >/dev/null
-expected_rows=$(q rt_demo -c "SELECT string_agg(relname || ':true', E'\n' ORDER BY relname) FROM pg_class WHERE relnamespace = 'rt_before'::regnamespace AND relkind = 'r'")
-check "a 0.1.0 demo network updated to 0.2.0, then CREATE EXTENSION learning_network_demo: every row of every table kept ($(echo "$expected_rows" | wc -l) tables)" \
-	"$(rows_as_before rt_demo)" "$expected_rows"
-check "load_demo is back, owned by learning_network_demo, and refuses a non-empty network" \
-	"$(q rt_demo -c "SELECT e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid WHERE d.classid = 'pg_proc'::regclass AND d.objid = 'learning_network.load_demo(integer)'::regprocedure AND d.deptype = 'e'"; q rt_demo -c "SELECT learning_network.load_demo()" 2>&1 | grep -o 'load_demo needs an empty network')" \
-	"$(printf 'learning_network_demo\nload_demo needs an empty network')"
+	# every row of every table, read through the earlier release's columns
+	rows_of() {	# database, column lists (relation|columns per line)
+		local db=$1 rel cols
+		while IFS='|' read -r rel cols; do
+			printf '%s:%s\n' "$rel" "$(q "$db" -c "SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), ''))
+				FROM (SELECT $cols FROM learning_network.$rel) t")"
+		done <<<"$2"
+	}
+	columns=$(q rt_live -c "SELECT c.relname || '|' || string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
+		FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+		WHERE c.relnamespace = 'learning_network'::regnamespace AND c.relkind = 'r'
+		  AND c.relname NOT IN ('chart_cache', 'chart_change')
+		GROUP BY c.relname ORDER BY c.relname")
+	before=$(rows_of rt_live "$columns")
+	q rt_live -c "ALTER EXTENSION spc UPDATE" -c "ALTER EXTENSION learning_network UPDATE" >/dev/null
+	check "spc and learning_network $version -> current, with the demo network and facilities' writes: versions" \
+		"$(q rt_live -c "SELECT string_agg(extname || ' ' || extversion, ', ' ORDER BY extname) FROM pg_extension WHERE extname IN ('spc', 'learning_network')")" \
+		"learning_network $(current_of learning_network), spc $(current_of spc)"
+	check "every row of every table kept ($(echo "$before" | wc -l) tables)" "$(rows_of rt_live "$columns")" "$before"
+	same_catalog "$version -> current with data: same catalog as a fresh install" rt_live rt_fresh
+	check "the security audit is empty after the update" \
+		"$(q rt_live -c "SELECT count(*) || ' ' || coalesce(string_agg(lint || ' ' || object, ', '), '') FROM learning_network.security_audit")" "0 "
+	# the demo loader left learning_network with the update; its own
+	# extension brings it back and touches no row
+	check "the update drops load_demo from learning_network" \
+		"$(q rt_live -c "SELECT count(*) FROM pg_proc WHERE proname = 'load_demo'")" "0"
+	q rt_live -c "CREATE EXTENSION learning_network_demo" >/dev/null
+	check "CREATE EXTENSION learning_network_demo after the update: every row of every table still kept" \
+		"$(rows_of rt_live "$columns")" "$before"
+	same_catalog "$version -> current, then CREATE EXTENSION learning_network_demo: same catalog as a fresh install of it" \
+		rt_live rt_fresh_demo
+	check "load_demo is back, owned by learning_network_demo, and refuses a non-empty network" \
+		"$(q rt_live -c "SELECT e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid WHERE d.classid = 'pg_proc'::regclass AND d.objid = 'learning_network.load_demo(integer)'::regprocedure AND d.deptype = 'e'"; q rt_live -c "SELECT learning_network.load_demo()" 2>&1 | grep -o 'load_demo needs an empty network')" \
+		"$(printf 'learning_network_demo\nload_demo needs an empty network')"
+	if [ "$(q rt_live -c "SELECT current_setting('server_version_num')::int >= 160000")" = t ]; then
+		check "after the update every facility role's and BI role's grants state what they are for (INHERIT, SET)" \
+			"$(q rt_live -c "SELECT count(*) FROM learning_network.facility f JOIN pg_roles r ON r.rolname IN (f.role_name, f.bi_role_name)
+				JOIN pg_auth_members am ON am.roleid = r.oid OR am.member = r.oid
+				WHERE (am.inherit_option, am.set_option) <> CASE WHEN am.member = r.oid THEN (true, false) ELSE (false, true) END")" "0"
+	fi
+	# the updated network works: the facility writes and reads its chart,
+	# staff and the public see the publication
+	check "after the update the facility records a week and reads its chart" \
+		"$(q rt_live -c "SET ROLE $frole" \
+			-c "SELECT learning_network.record_week($pid, 1, '2025-07-27', 40, 45)" \
+			-c "SELECT learning_network.chart_json($pid, 1)::text LIKE '%2025-07-27%'" \
+			-c "SELECT learning_network.chart_svg($pid, 1) LIKE '<svg%'" \
+			-c "SELECT count(*) FROM learning_network.chart_points WHERE project_id = $pid AND week_start = '2025-07-27' AND phase_label = 'After the upgrade drill'")" \
+		"$(printf '1\nt\nt\n1')"
+	check "after the update a peer reads the facility's public week" \
+		"$(q rt_live -c "SET ROLE learning_network_facility_2" -c "SELECT count(*) FROM learning_network.public_weekly WHERE week_start BETWEEN '2025-07-06' AND '2025-07-20'")" "3"
+done
+# META.json (PGXN) describes both extensions at their current version.
+check "META.json provides each extension at its control file's version" \
+	"$(python3 -c 'import json; m = json.load(open("META.json")); print(" ".join(sorted(k + "=" + v["version"] + ":" + v["file"] for k, v in m["provides"].items())), m["version"])')" \
+	"$(for c in control/*.control; do e=$(basename "$c" .control); printf '%s=%s:sql/%s--%s.sql ' "$e" "$(current_of "$e")" "$e" "$(current_of "$e")"; done | sed 's/ $//') $(current_of spc)"
 
 # A user's view over spc's aggregates survives the update from 0.1.0 (their
 # state type changed: replaced in place, not dropped), with the same answers.
@@ -181,6 +266,6 @@ check "spc.phase (renamed spc.phase_stats in 0.2.0) still names the type after t
 	"$(q rt_view -c "SELECT DISTINCT pg_typeof(p)::text FROM summary" -c "SELECT (p::spc.phase).n_subgroups FROM summary WHERE s = 1")" \
 	"$(printf 'spc.phase_stats\n30')"
 
-for db in rt_a rt_b rt_c rt_restored rt_plain rt_fresh rt_check rt_old rt_demo rt_view; do dropdb --if-exists "$db"; done
+for db in rt_a rt_b rt_c rt_restored rt_plain rt_fresh rt_fresh_demo rt_check rt_old rt_view rt_live; do dropdb --if-exists "$db"; done
 echo "roundtrip: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -37,9 +37,13 @@ COMMENT ON FUNCTION learning_network_internal.caller_writing_facility() IS
 
 CREATE OR REPLACE FUNCTION learning_network_internal.caller_is_staff() RETURNS boolean
 LANGUAGE sql STABLE PARALLEL RESTRICTED
-RETURN pg_catalog.pg_has_role(@extschema@.acting_role(), 'learning_network_staff', 'MEMBER');
+RETURN pg_catalog.pg_has_role(@extschema@.acting_role(), 'learning_network_staff', 'USAGE');
+-- USAGE, not MEMBER: staff are those who hold the staff group's privileges
+-- now (it, or a member inheriting from it).  On 16+ MEMBER is also true for a
+-- grant WITH INHERIT FALSE, SET FALSE (admin-only delegation), and on 15 for
+-- a NOINHERIT member that has not SET ROLE to the group.
 COMMENT ON FUNCTION learning_network_internal.caller_is_staff() IS
-  'True when the acting role is network staff (a member of learning_network_staff).';
+  'True when the acting role is network staff: it holds the privileges of learning_network_staff (pg_has_role USAGE: the group itself, or a member inheriting from it).';
 
 CREATE OR REPLACE FUNCTION learning_network_internal.effective_tier(facility_id integer, measure_id integer) RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER
@@ -111,7 +115,7 @@ BEGIN
   -- and measure)
   RETURN ARRAY(
     SELECT f.facility_id FROM @extschema@.facility f
-    WHERE pg_catalog.pg_has_role(acting, 'learning_network_staff', 'MEMBER')
+    WHERE pg_catalog.pg_has_role(acting, 'learning_network_staff', 'USAGE')
     UNION
     SELECT own.facility_id FROM @extschema@.facility own
     WHERE own.role_name = acting OR own.bi_role_name = acting

@@ -19,6 +19,8 @@ DECLARE
   role name;
   bi_role name;
   stranger name;
+  unsafe_role name;
+  unsafe_problems text;
 BEGIN
   SELECT coalesce(f.role_name, format('learning_network_facility_%s', f.facility_id)::name),
          coalesce(f.bi_role_name, format('learning_network_facility_%s_bi', f.facility_id)::name)
@@ -43,23 +45,12 @@ BEGIN
     EXECUTE format('CREATE ROLE %I NOLOGIN INHERIT', bi_role);
   END IF;
   -- the facility role's privileges come from the member group; the HUB
-  -- group may SET ROLE to it (acting for a user) without inheriting from it
-  -- (each grant only when missing: made again, the call changes nothing)
-  IF NOT pg_has_role(role, 'learning_network_member', 'MEMBER') THEN
-    EXECUTE format('GRANT learning_network_member TO %I', role);
-  END IF;
-  IF NOT EXISTS (SELECT FROM pg_auth_members m
-                 WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = role)
-                   AND m.member = (SELECT oid FROM pg_roles WHERE rolname = 'learning_network_hub')) THEN
-    EXECUTE format('GRANT %I TO learning_network_hub', role);
-  END IF;
-  -- the BI reader's privileges come from the BI group: the client views,
-  -- no function
-  IF NOT EXISTS (SELECT FROM pg_auth_members m
-                 WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = 'learning_network_bi')
-                   AND m.member = (SELECT oid FROM pg_roles WHERE rolname = bi_role)) THEN
-    EXECUTE format('GRANT learning_network_bi TO %I', bi_role);
-  END IF;
+  -- group may SET ROLE to it (acting for a user) without inheriting from it;
+  -- the BI reader's privileges come from the BI group (the client views, no
+  -- function).  Each grant only when missing: made again, nothing changes.
+  PERFORM learning_network_internal.grant_role('learning_network_member', role, inherit => true, set_role => false);
+  PERFORM learning_network_internal.grant_role(role, 'learning_network_hub', inherit => false, set_role => true);
+  PERFORM learning_network_internal.grant_role('learning_network_bi', bi_role, inherit => true, set_role => false);
   -- nothing else may be granted to the BI reader, nor the facility role to
   -- the BI group (0.1.0 did): either would let the BI path act as a writer
   FOR stranger IN SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid
@@ -71,6 +62,15 @@ BEGIN
              WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = role)
                AND m.member = (SELECT oid FROM pg_roles WHERE rolname = 'learning_network_bi')) THEN
     EXECUTE format('REVOKE %I FROM learning_network_bi', role);
+  END IF;
+  -- roles that already existed are adopted only if they are what we would make
+  SELECT p.role_name, string_agg(p.problem, '; ') INTO unsafe_role, unsafe_problems
+  FROM learning_network_internal.access_role_problems() p WHERE p.role_name IN (role, bi_role)
+  GROUP BY p.role_name ORDER BY p.role_name LIMIT 1;
+  IF unsafe_role IS NOT NULL THEN
+    RAISE EXCEPTION 'role % exists with more power than a facility role may have', unsafe_role
+      USING ERRCODE = 'insufficient_privilege', DETAIL = unsafe_problems,
+            HINT = 'A superuser should drop or fix the role (ALTER ROLE ... NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE), then try again.';
   END IF;
   UPDATE @extschema@.facility f SET role_name = role, bi_role_name = bi_role
   WHERE f.facility_id = create_facility_role.facility_id;

@@ -108,9 +108,12 @@ WHERE NOT r.rolsuper AND pg_catalog.pg_has_role(r.oid, 'learning_network_bi', 'M
   AND (pg_catalog.pg_has_role(r.oid, 'learning_network_member', 'MEMBER')
        OR pg_catalog.pg_has_role(r.oid, 'learning_network_hub', 'MEMBER')
        OR pg_catalog.pg_has_role(r.oid, 'learning_network_staff', 'MEMBER')
-       OR pg_catalog.pg_has_role(r.oid, 'learning_network_owner', 'MEMBER'));
+       OR pg_catalog.pg_has_role(r.oid, 'learning_network_owner', 'MEMBER'))
+UNION ALL
+SELECT 'access_role_unsafe', p.role_name::text, p.problem
+FROM learning_network_internal.access_role_problems() p;
 COMMENT ON VIEW @extschema@.security_audit IS
-  'Security lints, modelled on Supabase''s splinter: tables without forced row level security or without policies, policies on tables without it, tables not owned by learning_network_owner or granted to a client role, client views that are not security_invoker and security_barrier, a client role that can use learning_network_internal, SECURITY DEFINER functions without a fixed search_path or executable by PUBLIC, materialized views a client role can read, client roles that bypass row level security, bounds that rows stored before 0.2.0 break (NOT VALID constraints), publications that could be subtracted to single out fewer than 3 facilities, and roles of the BI group that can act as a role that writes. Empty on a correct install.';
+  'Security lints, modelled on Supabase''s splinter: tables without forced row level security or without policies, policies on tables without it, tables not owned by learning_network_owner or granted to a client role, client views that are not security_invoker and security_barrier, a client role that can use learning_network_internal, SECURITY DEFINER functions without a fixed search_path or executable by PUBLIC, materialized views a client role can read, client roles that bypass row level security, bounds that rows stored before 0.2.0 break (NOT VALID constraints), publications that could be subtracted to single out fewer than 3 facilities, and roles of the access model with LOGIN, SUPERUSER, BYPASSRLS or CREATEROLE, members of learning_network_owner or unexpected memberships between them (access_role_unsafe), and roles of the BI group that can act as a role that writes (bi_role_can_write). Empty on a correct install.';
 COMMENT ON COLUMN @extschema@.security_audit.lint IS 'Which check failed.';
 COMMENT ON COLUMN @extschema@.security_audit.object IS 'The object at fault.';
 COMMENT ON COLUMN @extschema@.security_audit.detail IS 'What is wrong.';

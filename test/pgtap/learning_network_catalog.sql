@@ -69,8 +69,8 @@ SELECT is((SELECT count(*)::int FROM learning_network.measure WHERE parent_measu
   'nine element measures (six mammography criteria, three prostate sequences)');
 SELECT is_empty($$SELECT code FROM learning_network.measure WHERE kind = 'proportion' AND denominator_definition IS NULL$$,
   'every proportion measure defines its denominator');
-SELECT is((SELECT evtenabled::text FROM pg_event_trigger WHERE evtname = 'learning_network_guard_drop'), 'O',
-  'the drop guard is enabled');
+SELECT is((SELECT evtenabled::text FROM pg_event_trigger WHERE evtname = 'learning_network_guard_drop'), 'A',
+  'the drop guard is enabled, in replication sessions too');
 
 -- Parallel labels true to what a function reaches: the policies of most
 -- tables call PARALLEL RESTRICTED helpers (they read the acting role), so a

@@ -66,6 +66,9 @@ FROM (SELECT p.publication_id, o.week_start, array_agg(DISTINCT o.facility_id OR
        AND o.week_start BETWEEN p.first_week AND p.last_week AND NOT o.excluded
       GROUP BY p.publication_id, o.week_start) s
 WHERE c.publication_id = s.publication_id AND c.week_start = s.week_start;
+-- new columns' comments, as tables.sql gives them at install
+COMMENT ON COLUMN @extschema@.publication.min_contributors IS 'Fewest facilities a published figure may pool (at least 3): a week with fewer is suppressed, and no combination of publications may single out fewer.';
+COMMENT ON COLUMN @extschema@.publication_cell.contributor_ids IS 'The facilities pooled in a week''s figures (NULL on the period total): what the check against differencing publications compares. Never shown to clients.';
 
 DO $validate$
 DECLARE
@@ -96,7 +99,21 @@ DROP TABLE @extschema@.chart_cache;
 DROP TABLE @extschema@.chart_change;
 --@include sql/learning_network/chart_cache_tables.sql
 
--- identity: each facility's BI reader role (create_facility_role)
+-- identity: each facility's BI reader role (create_facility_role).  0.1.0
+-- granted every facility role to the BI group; that membership goes first,
+-- as the role checks (roles.sql) refuse it, and create_facility_role re-makes
+-- each facility's roles as 0.2.0 has them (administration.sql).
+DO $revoke_bi$
+DECLARE
+  f record;
+BEGIN
+  FOR f IN SELECT fa.role_name FROM @extschema@.facility fa
+           JOIN pg_catalog.pg_roles r ON r.rolname = fa.role_name
+           JOIN pg_catalog.pg_auth_members m ON m.roleid = r.oid
+           WHERE m.member = (SELECT b.oid FROM pg_catalog.pg_roles b WHERE b.rolname = 'learning_network_bi') LOOP
+    EXECUTE pg_catalog.format('REVOKE %I FROM learning_network_bi', f.role_name);
+  END LOOP;
+END $revoke_bi$;
 ALTER TABLE @extschema@.facility ADD COLUMN bi_role_name name UNIQUE;
 COMMENT ON COLUMN @extschema@.facility.bi_role_name IS 'The facility''s BI reader role (made by create_facility_role): reads what the facility reads, writes nothing; the facility''s BI login.';
 
