@@ -108,7 +108,7 @@ FUZZ_CC ?= clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc/core
 FUZZ_TARGETS = chart parse state funnel
 
-test/fuzz/build/fuzz_%: test/fuzz/fuzz_%.c $(CORE_SRCS) $(CORE_HEADERS)
+test/fuzz/build/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz_check.h $(CORE_SRCS) $(CORE_HEADERS)
 	@mkdir -p test/fuzz/build
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CORE_SRCS) -lm
 
@@ -131,7 +131,7 @@ citus-check:
 	bash scripts/citus-check.sh
 
 # Re-draw the example charts of docs/ from the demo network, with a Chromium
-# screenshot of each (the README shows the screenshots).
+# screenshot of each (docs/reference.md shows the screenshots).
 .PHONY: docs
 docs:
 	bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR sh -c "DOCS_DIR=docs test/svg_check.sh"'
@@ -152,7 +152,7 @@ bench-hub:
 	bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR bench/hub_latency.sh'
 
 # The false-alarm and run-length simulation that chose the default rule set of
-# control charts (not a test: it prints the table README.md quotes).
+# control charts (not a test: it prints the table docs/rules.md quotes).
 bench/false_alarms: bench/false_alarms.c $(CORE_SRCS) $(CORE_HEADERS)
 	$(CC) $(UNIT_CFLAGS) -Isrc/core -o $@ bench/false_alarms.c $(CORE_SRCS) -lm
 

@@ -3,7 +3,7 @@
  *
  * Which rule set should control charts use by default?  A simulation through
  * the core itself (not a test: it asserts nothing; `make false-alarms` prints
- * the table the README quotes).  Per chart type and rule set:
+ * the table docs/rules.md quotes).  Per chart type and rule set:
  *
  *   - false alarms: the share of in-control series of 26 and 52 points (limits
  *     estimated from the series itself, as an analyst does) with a signal

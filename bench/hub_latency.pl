@@ -109,6 +109,67 @@ measure('redraw after a write, new session', map {
 } 1 .. int($n / 4));
 $warm->disconnect;
 
+# Where a new session's redraw goes: the same request (a write, a new
+# connection, the first request), after warming in that session, untimed,
+# successively more of what its first redraw must load and plan; each layer's
+# cost is the drop from the row above.  Nothing warmed reads or keeps a
+# whole-series chart (the last layer draws a one-week period, which is never
+# kept), so the request stays a miss doing the same work.  CPU is the backend's own
+# (/proc/<pid>/schedstat, where there is one), free of the client and of
+# other load; wall is timed on the client as above.
+my @layers = (
+	['nothing (the redraw in a new session)', sub { }],
+	['+ libraries loaded (spc, PL/pgSQL)', sub { $_[0]->do("LOAD 'spc'"); $_[0]->do('DO $$BEGIN END$$'); }],
+	# the helpers a facility's own chart runs (the peers' series are not
+	# looked up: the policies' first tests already let its rows through)
+	['+ access helpers run (policies\' functions)', sub {
+		my ($dbh, $s) = @_;
+		$dbh->selectrow_array("SELECT learning_network_internal.caller_visible_facilities(),
+		    learning_network_internal.caller_facility(), learning_network_internal.caller_writing_facility(),
+		    learning_network_internal.caller_is_staff(), learning_network_internal.chart_data_version($s->[0])");
+	}],
+	['+ chart_points planned once as the facility', sub {
+		my ($dbh, $s) = @_;
+		$dbh->do("SET ROLE $s->[2]");
+		$dbh->selectall_arrayref("EXPLAIN SELECT * FROM learning_network.chart_points
+		                          WHERE project_id = $s->[0] AND measure_id = $s->[1]");
+		$dbh->do('RESET ROLE');
+	}],
+	['+ the renderer planned (a one-week period drawn)', sub {
+		my ($dbh, $s) = @_;
+		$dbh->do("SET ROLE $s->[2]");
+		$dbh->selectrow_array("SELECT learning_network.chart_json($s->[0], $s->[1], '$s->[4]', '$s->[4]')");
+		$dbh->do('RESET ROLE');
+	}],
+);
+sub backend_cpu_ms {
+	open(my $f, '<', "/proc/$_[0]/schedstat") or return undef;
+	my ($ns) = split ' ', scalar <$f>;
+	return $ns / 1e6;
+}
+my $per_layer = int($n / 8) || 1;
+my (@breakdown, @warm_cpu);
+for my $i (0 .. $#layers) {
+	my (@wall, @cpu);
+	for (1 .. $per_layer) {
+		my $s = pick();
+		write_to($s);
+		my $fresh = connect_db($db);
+		$layers[$_][1]->($fresh, $s) for 0 .. $i;
+		my $c0 = backend_cpu_ms($fresh->{pg_pid});
+		push @wall, as_facility($fresh, $s, 'chart_json');
+		push @cpu, backend_cpu_ms($fresh->{pg_pid}) - $c0 if defined $c0;
+		if ($i == 0) {          # the same session's second redraw: warm
+			write_to($s);
+			my $c1 = backend_cpu_ms($fresh->{pg_pid});
+			as_facility($fresh, $s, 'chart_json');
+			push @warm_cpu, backend_cpu_ms($fresh->{pg_pid}) - $c1 if defined $c1;
+		}
+		$fresh->disconnect;
+	}
+	push @breakdown, [$layers[$i][0], percentile(0.5, @wall), @cpu ? percentile(0.5, @cpu) : undef];
+}
+
 my $plain99 = percentile(0.99, @{ $lat{$order[0]} });
 my $plain50 = percentile(0.50, @{ $lat{$order[0]} });
 printf "%d series of %d-%d weeks; one client; latencies in ms, timed on the client\n\n", scalar @series,
@@ -127,6 +188,21 @@ printf "\nTargets: cached chart_json as a facility p99 <= 3x plain: %.2fx %s\n",
 	$cached99 <= 3 * $plain99 ? 'met' : 'NOT met';
 printf "         redraw in a new session <= 1.5x a warm redraw: p50 %.2fx, p99 %.2fx %s\n", $new50 / $warm50,
 	$new99 / $warm99, $new50 <= 1.5 * $warm50 && $new99 <= 1.5 * $warm99 ? 'met' : 'NOT met';
+
+printf "\nWhere a new session's redraw goes (%d new sessions per row; warmed first, untimed, in that session):\n\n", $per_layer;
+printf "| %-45s | %8s | %8s | %14s |\n", 'warmed before the request', 'wall p50', 'CPU p50', 'CPU this layer';
+printf "|%s|%s|%s|%s|\n", '-' x 47, '-' x 10, '-' x 10, '-' x 16;
+for my $i (0 .. $#breakdown) {
+	my ($name, $wall, $cpu) = @{ $breakdown[$i] };
+	my $step = $i && defined $cpu ? sprintf('%.2f', $breakdown[$i - 1][2] - $cpu) : '';
+	printf "| %-45s | %8.2f | %8s | %14s |\n", $name, $wall, defined $cpu ? sprintf('%.2f', $cpu) : 'n/a', $step;
+}
+if (@warm_cpu) {
+	my $rest = $breakdown[-1][2] - percentile(0.5, @warm_cpu);
+	printf "| %-45s | %8s | %8.2f | %14.2f |\n", 'the same session\'s next redraw (warm)', '', percentile(0.5, @warm_cpu), $rest;
+	# the target's ratio in the backend's CPU, which load on the machine does not skew
+	printf "\nBackend CPU, a new session's redraw over a warm one: %.2fx (p50)\n", $breakdown[0][2] / percentile(0.5, @warm_cpu);
+}
 $main->disconnect;
 my $admin = connect_db('postgres');
 $admin->do("DROP DATABASE $db");

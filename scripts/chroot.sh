@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Other PostgreSQL versions in Debian chroots, for the version matrix of the
-# test command (README, "Layout, build and tests").
+# test command (docs/development.md, "The version matrix").
 #
 #   scripts/chroot.sh build PGMAJOR        build the chroot unless it is cached
 #   scripts/chroot.sh run PGMAJOR CMD...   run CMD in a copy of the work tree

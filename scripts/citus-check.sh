@@ -54,15 +54,7 @@ for port in $coordinator $workers; do
 		start >/dev/null
 done
 
-passed=0
-failed=0
-check() {
-	if [ "$2" = "$3" ]; then
-		passed=$((passed + 1)); echo "ok - $1"
-	else
-		failed=$((failed + 1)); echo "not ok - $1"; echo "#   got:  $2"; echo "#   want: $3"
-	fi
-}
+source test/check.sh
 q() { psql -XAtq -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres -p "$1" -d postgres "${@:2}"; }
 c() { q "$coordinator" "$@"; }
 # Milliseconds a statement takes on the coordinator (a fresh session).
@@ -177,5 +169,4 @@ check "whole spc.point values with the database set to extra_float_digits = 1 on
 check "whole spc.phase_stats values likewise" \
 	"$(answer "${phase_by_facility//TABLE/weekly}")" "$(answer "${phase_by_facility//TABLE/weekly_local}")"
 
-echo "citus-check: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_done citus-check

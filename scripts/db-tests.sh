@@ -42,6 +42,10 @@ fi
 if ! test/doc_examples.py README.md $(ls docs/*.md 2>/dev/null); then
 	status=1
 fi
+# Every relative link and anchor of the documentation resolves (no server).
+if ! test/doc_links.py README.md DESIGN.md CHANGELOG.md $(ls docs/*.md 2>/dev/null); then
+	status=1
+fi
 
 # Differential test against qicharts2, qcc and NHSRplotthedots (R from CRAN);
 # the version matrix's chroots skip it (scripts/server-tests.sh).

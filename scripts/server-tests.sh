@@ -2,7 +2,7 @@
 # The server-side suites against one PostgreSQL version, as the version
 # matrix runs them inside a chroot (scripts/chroot.sh run PGMAJOR ...): build
 # with warnings as errors, install, and run scripts/db-tests.sh (pg_regress,
-# pgTAP, round trips, SVG checks, the README's examples) in a throwaway
+# pgTAP, round trips, SVG checks, the docs' examples and links) in a throwaway
 # cluster.  PGMAJOR and PG_CONFIG are set by chroot.sh.  The differential
 # test against R's tools is left to the host: it checks the engine's numbers,
 # the same C on every version, and R with its CRAN packages would have to be

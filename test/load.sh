@@ -17,12 +17,7 @@ clients=${LOAD_CLIENTS:-8}
 seconds=${LOAD_SECONDS:-60}
 work=$(mktemp -d)
 export PGDATABASE=load_test
-passed=0
-failed=0
-check() {
-	if [ "$2" = "$3" ]; then passed=$((passed + 1)); echo "ok - $1"
-	else failed=$((failed + 1)); echo "not ok - $1"; echo "#   got:  $2"; echo "#   want: $3"; fi
-}
+source test/check.sh
 q() { psql -XAtq -v ON_ERROR_STOP=1 "$@"; }
 
 dropdb --if-exists load_test
@@ -145,5 +140,4 @@ check "the acknowledged writes of part 1 survived the crash" "$(q -c "$lost_writ
 
 dropdb load_test
 rm -rf "$work"
-echo "load: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_done load

@@ -11,15 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-passed=0
-failed=0
-check() {
-	if [ "$2" = "$3" ]; then
-		passed=$((passed + 1)); echo "ok - $1"
-	else
-		failed=$((failed + 1)); echo "not ok - $1"; echo "#   got:  $2"; echo "#   want: $3"
-	fi
-}
+source test/check.sh
 q() { psql -XAtq -v ON_ERROR_STOP=1 -d "$@"; }
 fresh_db() { dropdb --if-exists "$1"; createdb "$1"; }
 
@@ -267,5 +259,4 @@ check "spc.phase (renamed spc.phase_stats in 0.2.0) still names the type after t
 	"$(printf 'spc.phase_stats\n30')"
 
 for db in rt_a rt_b rt_c rt_restored rt_plain rt_fresh rt_fresh_demo rt_check rt_old rt_view rt_live; do dropdb --if-exists "$db"; done
-echo "roundtrip: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_done roundtrip

@@ -15,15 +15,7 @@ work=$(mktemp -d /var/tmp/spc-standby.XXXXXX)
 chown postgres "$work"
 db=standby_test
 
-passed=0
-failed=0
-check() {
-	if [ "$2" = "$3" ]; then
-		passed=$((passed + 1)); echo "ok - $1"
-	else
-		failed=$((failed + 1)); echo "not ok - $1"; echo "#   got:  $2"; echo "#   want: $3"
-	fi
-}
+source test/check.sh
 primary() { psql -XAtq -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 standby() { psql -XAtq -v ON_ERROR_STOP=1 -h "$work" -p "$port" -U postgres -d "$db" "$@"; }
 stop_standby() {
@@ -162,5 +154,4 @@ check "nothing changed on the primary" \
 	"$(primary -c "SELECT count(*) FROM learning_network.observation WHERE week_start = '2030-01-06'")" 0
 
 dropdb "$db"
-echo "standby: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_done standby

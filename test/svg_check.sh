@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# SVG charts drawn from the demo network: the README charts must be valid
+# SVG charts drawn from the demo network: the charts of docs/reference.md must be valid
 # XML (xmllint) and render to PNG (rsvg-convert); then every chart of the
-# demo network (each project x measure) and the README charts are loaded
+# demo network (each project x measure) and the reference's charts are loaded
 # in headless Chromium, which measures every text element: no two labels
 # may overlap, none may leave its chart or sit on a data point, and every
-# annotation's text must be on the chart.  With DOCS_DIR set, the README
+# annotation's text must be on the chart.  With DOCS_DIR set, those
 # charts and their Chromium screenshots are written there (make docs).
 # Runs inside a cluster (pg_virtualenv).
 set -euo pipefail
@@ -47,7 +47,7 @@ render lung-screening-i-chart LCS_VOLUME i up "weekly lung screening volume (XmR
 render follow-up-laney-p-chart RFU_COMPLETE pp up "follow-up completed in window (Laney p′)" 4 \
 	'{"chart": "pp", "y_title": "Completed in window (%)", "x_title": "Week starting"}'
 
-# small multiples for the README: a measure across facilities, a project's measures
+# small multiples for docs/reference.md: a measure across facilities, a project's measures
 q -o "$out/mammography-facilities-grid.svg" -c "SELECT learning_network.measure_grid_svg(1, '2022-01-01', '2023-09-01')"
 echo '[]' >"$out/mammography-facilities-grid.annotations.json"
 q -o "$out/mammography-project-grid.svg" -c "
@@ -79,7 +79,7 @@ done
 
 q -f test/browser/stress.sql >/dev/null
 
-# Every demo chart, the README charts and the stress cases in one page,
+# Every demo chart, the reference's charts and the stress cases in one page,
 # measured by Chromium.
 start=$(date +%s%N)
 test/browser/render_page.sh svg_check "$out/page.html" "${readme[@]}"

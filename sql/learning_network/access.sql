@@ -11,8 +11,8 @@
 -- nothing else: PostgreSQL lets SET ROLE and set_config('role', ...) name only
 -- roles the login (session_user) is a member of, whatever the statement.  So
 -- a login that is a member of one facility's roles only can act for that
--- facility only, and a BI login can act as no role that writes (README,
--- "Access model").  A facility has two roles: its own (reads and writes; its
+-- facility only, and a BI login can act as no role that writes
+-- (docs/access-model.md).  A facility has two roles: its own (reads and writes; its
 -- people and the HUB act as it) and its BI reader (reads the same, writes
 -- nothing; the facility's BI login).
 CREATE OR REPLACE FUNCTION learning_network_internal.caller_facility() RETURNS integer
@@ -234,133 +234,103 @@ CREATE POLICY cohort_read ON @extschema@.cohort FOR SELECT USING (true);
 DROP POLICY IF EXISTS measure_read ON @extschema@.measure;
 CREATE POLICY measure_read ON @extschema@.measure FOR SELECT USING (true);
 
--- facilities and projects: own, staff, and those sharing a series with the
--- caller, a project only within the collaborative it shares with the caller
--- (their names are masked by the views that read them).  Each read policy
--- of a per-facility table starts with the caller's visible facilities, an
--- index condition (see caller_visible_facilities).
--- (facility: the first test only.  The planner estimates facility_id = ANY
--- (a parameter) to keep about a fifth of the rows; on every table of a chart
--- that collapsed the join estimates to one row and made a redraw 60 % slower.
--- A facility row's existence is all an index lookup could count, and
--- facility ids are not secret.)
-DROP POLICY IF EXISTS facility_read ON @extschema@.facility;
-CREATE POLICY facility_read ON @extschema@.facility FOR SELECT USING (
-  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL);
-DROP POLICY IF EXISTS project_read ON @extschema@.project;
-CREATE POLICY project_read ON @extschema@.project FOR SELECT USING (
-  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
-  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
-  AND (facility_id = (SELECT learning_network_internal.caller_facility())
-       OR (SELECT learning_network_internal.caller_is_staff())
-       OR project_id IN (SELECT learning_network_internal.caller_network_projects())));
+-- Facilities, projects and the per-facility tables: own, staff, and what
+-- is shared with the caller's network.  Their read policies have one shape,
+-- built below from one template so that the tests they share are written
+-- once, in this order:
+--   1. array_position(visible, facility_id) IS NOT NULL, then
+--   2. facility_id = ANY (visible), an index condition (the two that keep
+--      EXPLAIN from counting hidden rows: see caller_visible_facilities),
+--   3. the caller's own facility, or staff, or what the table shares with
+--      the caller's network (names are masked by the views that read them).
+-- The policies are plain expressions, as if written out: the catalog holds
+-- the same qual text, so the planner sees exactly the same conditions.
+DO $read_policies$
+DECLARE
+  visible constant text :=
+    'pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL';
+  visible_index constant text :=
+    'facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])';
+  own_or_staff constant text :=
+    'facility_id = (SELECT learning_network_internal.caller_facility())
+     OR (SELECT learning_network_internal.caller_is_staff())';
+  network_series constant text :=
+    '(facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
+                                   FROM learning_network_internal.caller_network_series() s)';
+  network_projects constant text :=
+    'project_id IN (SELECT learning_network_internal.caller_network_projects())';
+  t record;
+BEGIN
+  -- facility: the first test only.  The planner estimates facility_id = ANY
+  -- (a parameter) to keep about a fifth of the rows; on every table of a
+  -- chart that collapsed the join estimates to one row and made a redraw
+  -- 60 % slower.  A facility row's existence is all an index lookup could
+  -- count, and facility ids are not secret.
+  EXECUTE pg_catalog.format('DROP POLICY IF EXISTS facility_read ON %I.facility', '@extschema@');
+  EXECUTE pg_catalog.format('CREATE POLICY facility_read ON %I.facility FOR SELECT USING (%s)',
+                            '@extschema@', visible);
 
--- the series: own, staff, and the series shared with the caller's network
-DROP POLICY IF EXISTS observation_read ON @extschema@.observation;
-CREATE POLICY observation_read ON @extschema@.observation FOR SELECT USING (
-  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
-  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
-  AND (facility_id = (SELECT learning_network_internal.caller_facility())
-       OR (SELECT learning_network_internal.caller_is_staff())
-       OR (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
-                                        FROM learning_network_internal.caller_network_series() s)));
-DROP POLICY IF EXISTS observation_insert ON @extschema@.observation;
-CREATE POLICY observation_insert ON @extschema@.observation FOR INSERT
-  WITH CHECK (learning_network_internal.may_write(facility_id) AND entered_by = @extschema@.acting_role());
-DROP POLICY IF EXISTS observation_update ON @extschema@.observation;
-CREATE POLICY observation_update ON @extschema@.observation FOR UPDATE
-  USING (learning_network_internal.may_write(facility_id))
-  WITH CHECK (learning_network_internal.may_write(facility_id) AND entered_by = @extschema@.acting_role());
-DROP POLICY IF EXISTS observation_delete ON @extschema@.observation;
-CREATE POLICY observation_delete ON @extschema@.observation FOR DELETE
-  USING (learning_network_internal.may_write(facility_id));
+  FOR t IN SELECT * FROM (VALUES
+      -- a project only within the collaborative it shares with the caller
+      ('project', network_projects),
+      -- the series shared with the caller's network, and their history
+      ('observation', network_series),
+      ('observation_history', network_series),
+      -- phases and goals travel with a shared series (its limits and goal
+      -- line), a phase within the project (so the collaborative) it
+      -- belongs to
+      ('phase', network_projects || ' AND (measure_id IS NULL OR ' || network_series || ')'),
+      ('goal', network_series),
+      -- a team's notes stay with the team (deliberately not shared), and
+      -- so do its sharing settings
+      ('annotation', NULL),
+      ('sharing', NULL)) AS shape (tablename, shared_with_network)
+  LOOP
+    EXECUTE pg_catalog.format('DROP POLICY IF EXISTS %I ON %I.%I', t.tablename || '_read', '@extschema@', t.tablename);
+    EXECUTE pg_catalog.format('CREATE POLICY %I ON %I.%I FOR SELECT USING (%s AND %s AND (%s%s))',
+                              t.tablename || '_read', '@extschema@', t.tablename, visible, visible_index,
+                              own_or_staff, ' OR (' || t.shared_with_network || ')');
+  END LOOP;
+END $read_policies$;
 
-DROP POLICY IF EXISTS observation_history_read ON @extschema@.observation_history;
-CREATE POLICY observation_history_read ON @extschema@.observation_history FOR SELECT USING (
-  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
-  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
-  AND (facility_id = (SELECT learning_network_internal.caller_facility())
-       OR (SELECT learning_network_internal.caller_is_staff())
-       OR (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
-                                        FROM learning_network_internal.caller_network_series() s)));
+-- Writes: the facility's own role or staff (may_write).  A row that names
+-- who wrote it must name the acting role when it is inserted, and when an
+-- update rewrites it as that person's (an edited annotation keeps its
+-- author; a phase names no one).
+DO $write_policies$
+DECLARE
+  may_write constant text := 'learning_network_internal.may_write(facility_id)';
+  names_writer text;
+  t record;
+BEGIN
+  FOR t IN SELECT * FROM (VALUES
+      ('observation', 'entered_by', true),
+      ('goal', 'set_by', true),
+      ('sharing', 'granted_by', true),
+      ('annotation', 'created_by', false),
+      ('phase', NULL, false)) AS shape (tablename, writer_column, update_names_writer)
+  LOOP
+    names_writer := CASE WHEN t.writer_column IS NOT NULL
+                         THEN pg_catalog.format(' AND %I = %I.acting_role()', t.writer_column, '@extschema@')
+                         ELSE '' END;
+    EXECUTE pg_catalog.format('DROP POLICY IF EXISTS %I ON %I.%I', t.tablename || '_insert', '@extschema@', t.tablename);
+    EXECUTE pg_catalog.format('CREATE POLICY %I ON %I.%I FOR INSERT WITH CHECK (%s%s)',
+                              t.tablename || '_insert', '@extschema@', t.tablename, may_write, names_writer);
+    EXECUTE pg_catalog.format('DROP POLICY IF EXISTS %I ON %I.%I', t.tablename || '_update', '@extschema@', t.tablename);
+    EXECUTE pg_catalog.format('CREATE POLICY %I ON %I.%I FOR UPDATE USING (%s) WITH CHECK (%s%s)',
+                              t.tablename || '_update', '@extschema@', t.tablename, may_write, may_write,
+                              CASE WHEN t.update_names_writer THEN names_writer ELSE '' END);
+    EXECUTE pg_catalog.format('DROP POLICY IF EXISTS %I ON %I.%I', t.tablename || '_delete', '@extschema@', t.tablename);
+    EXECUTE pg_catalog.format('CREATE POLICY %I ON %I.%I FOR DELETE USING (%s)',
+                              t.tablename || '_delete', '@extschema@', t.tablename, may_write);
+  END LOOP;
+END $write_policies$;
+
+-- the history: appended to by the audit trigger, naming the acting role;
+-- never updated or deleted (audit.sql)
 DROP POLICY IF EXISTS observation_history_insert ON @extschema@.observation_history;
 CREATE POLICY observation_history_insert ON @extschema@.observation_history FOR INSERT
   WITH CHECK (learning_network_internal.may_write(facility_id) AND changed_by = @extschema@.acting_role());
-
--- phases and goals travel with a shared series (its limits and goal line),
--- within the project (so the collaborative) it belongs to
-DROP POLICY IF EXISTS phase_read ON @extschema@.phase;
-CREATE POLICY phase_read ON @extschema@.phase FOR SELECT USING (
-  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
-  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
-  AND (facility_id = (SELECT learning_network_internal.caller_facility())
-       OR (SELECT learning_network_internal.caller_is_staff())
-       OR (project_id IN (SELECT learning_network_internal.caller_network_projects())
-           AND (measure_id IS NULL
-                OR (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
-                                                 FROM learning_network_internal.caller_network_series() s)))));
-DROP POLICY IF EXISTS phase_insert ON @extschema@.phase;
-CREATE POLICY phase_insert ON @extschema@.phase FOR INSERT
-  WITH CHECK (learning_network_internal.may_write(facility_id));
-DROP POLICY IF EXISTS phase_update ON @extschema@.phase;
-CREATE POLICY phase_update ON @extschema@.phase FOR UPDATE
-  USING (learning_network_internal.may_write(facility_id)) WITH CHECK (learning_network_internal.may_write(facility_id));
-DROP POLICY IF EXISTS phase_delete ON @extschema@.phase;
-CREATE POLICY phase_delete ON @extschema@.phase FOR DELETE
-  USING (learning_network_internal.may_write(facility_id));
-
-DROP POLICY IF EXISTS goal_read ON @extschema@.goal;
-CREATE POLICY goal_read ON @extschema@.goal FOR SELECT USING (
-  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
-  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
-  AND (facility_id = (SELECT learning_network_internal.caller_facility())
-       OR (SELECT learning_network_internal.caller_is_staff())
-       OR (facility_id, measure_id) IN (SELECT s.facility_id, s.measure_id
-                                        FROM learning_network_internal.caller_network_series() s)));
-DROP POLICY IF EXISTS goal_insert ON @extschema@.goal;
-CREATE POLICY goal_insert ON @extschema@.goal FOR INSERT
-  WITH CHECK (learning_network_internal.may_write(facility_id) AND set_by = @extschema@.acting_role());
-DROP POLICY IF EXISTS goal_update ON @extschema@.goal;
-CREATE POLICY goal_update ON @extschema@.goal FOR UPDATE
-  USING (learning_network_internal.may_write(facility_id))
-  WITH CHECK (learning_network_internal.may_write(facility_id) AND set_by = @extschema@.acting_role());
-DROP POLICY IF EXISTS goal_delete ON @extschema@.goal;
-CREATE POLICY goal_delete ON @extschema@.goal FOR DELETE
-  USING (learning_network_internal.may_write(facility_id));
-
--- a team's notes stay with the team (deliberately not shared)
-DROP POLICY IF EXISTS annotation_read ON @extschema@.annotation;
-CREATE POLICY annotation_read ON @extschema@.annotation FOR SELECT USING (
-  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
-  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
-  AND (facility_id = (SELECT learning_network_internal.caller_facility())
-       OR (SELECT learning_network_internal.caller_is_staff())));
-DROP POLICY IF EXISTS annotation_insert ON @extschema@.annotation;
-CREATE POLICY annotation_insert ON @extschema@.annotation FOR INSERT
-  WITH CHECK (learning_network_internal.may_write(facility_id) AND created_by = @extschema@.acting_role());
-DROP POLICY IF EXISTS annotation_update ON @extschema@.annotation;
-CREATE POLICY annotation_update ON @extschema@.annotation FOR UPDATE
-  USING (learning_network_internal.may_write(facility_id)) WITH CHECK (learning_network_internal.may_write(facility_id));
-DROP POLICY IF EXISTS annotation_delete ON @extschema@.annotation;
-CREATE POLICY annotation_delete ON @extschema@.annotation FOR DELETE
-  USING (learning_network_internal.may_write(facility_id));
-
-DROP POLICY IF EXISTS sharing_read ON @extschema@.sharing;
-CREATE POLICY sharing_read ON @extschema@.sharing FOR SELECT USING (
-  pg_catalog.array_position((SELECT learning_network_internal.caller_visible_facilities()), facility_id) IS NOT NULL
-  AND facility_id = ANY ((SELECT learning_network_internal.caller_visible_facilities())::integer[])
-  AND (facility_id = (SELECT learning_network_internal.caller_facility())
-       OR (SELECT learning_network_internal.caller_is_staff())));
-DROP POLICY IF EXISTS sharing_insert ON @extschema@.sharing;
-CREATE POLICY sharing_insert ON @extschema@.sharing FOR INSERT
-  WITH CHECK (learning_network_internal.may_write(facility_id) AND granted_by = @extschema@.acting_role());
-DROP POLICY IF EXISTS sharing_update ON @extschema@.sharing;
-CREATE POLICY sharing_update ON @extschema@.sharing FOR UPDATE
-  USING (learning_network_internal.may_write(facility_id))
-  WITH CHECK (learning_network_internal.may_write(facility_id) AND granted_by = @extschema@.acting_role());
-DROP POLICY IF EXISTS sharing_delete ON @extschema@.sharing;
-CREATE POLICY sharing_delete ON @extschema@.sharing FOR DELETE
-  USING (learning_network_internal.may_write(facility_id));
 
 -- publications: staff prepare and approve; contributors see and approve
 -- theirs; everyone sees the live ones

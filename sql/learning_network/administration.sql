@@ -4,7 +4,7 @@
 -- no role of the access model holds.  Only staff may call it.
 --
 -- A facility gets two roles, and each can reach nothing else, so no SQL its
--- users type can act for another facility (README, "Access model"):
+-- users type can act for another facility (docs/access-model.md):
 --   learning_network_facility_<id>     its people and the HUB act as it: reads
 --                                      and writes the facility's data;
 --   learning_network_facility_<id>_bi  its BI login (a DBA gives it LOGIN and

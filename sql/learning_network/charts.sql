@@ -83,9 +83,9 @@ BEGIN
                                string_to_array(cp.signal_rules, ','), cp.variation, NULL)::spc.point,
                            cp.phase_label, cp.annotation, cp.goal,
                            coalesce(cp.facility_name, cp.facility_code) || ': ' || cp.measure_name,
-                           -- once per chart, not per week
-                           (SELECT learning_network_internal.chart_style(m.unit)
-                            FROM @extschema@.measures m WHERE m.measure_id = render_chart.measure_id))
+                           -- once per chart, not per week, from the points (their
+                           -- measure's unit) rather than another view to plan
+                           (SELECT learning_network_internal.chart_style(min(u.unit)) FROM points u))
       FROM points cp) END
   INTO chart_json, chart_svg;
 END $$;

@@ -1,4 +1,4 @@
--- Group roles of the access model (README, "Access model").  Roles belong to
+-- Group roles of the access model (docs/access-model.md, "Roles").  Roles belong to
 -- the cluster, not to the extension: DROP EXTENSION leaves them behind, and a
 -- second database or a re-install finds them already there.  None can log in.
 --

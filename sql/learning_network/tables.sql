@@ -162,7 +162,7 @@ CREATE TABLE @extschema@.observation (
 -- facilities the caller may see), is then an index condition of whichever
 -- index the planner (or a user's enable_* settings) picks, so another
 -- facility's hidden rows are never fetched, and EXPLAIN ANALYZE cannot count
--- them (README, "What the database cannot hide").  The primary key serves
+-- them (docs/access-model.md, "What the database cannot hide").  The primary key serves
 -- lookups by project.
 CREATE INDEX observation_measure_week_idx ON @extschema@.observation (facility_id, measure_id, week_start);
 COMMENT ON TABLE @extschema@.observation IS 'One week of one measure of one project: the numbers a team entered. Every change is kept in observation_history.';

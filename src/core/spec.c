@@ -449,7 +449,7 @@ spc_default_rules(SpcChartType chart, SpcRules *rules)
 	/*
 	 * Run charts: Anhoej's runs analysis.  Control charts: the limit test and
 	 * runs analysis, qicharts2's default, chosen in 0.2.0 over the five IHI
-	 * rules by simulation (`make false-alarms`, README): on 52 in-control
+	 * rules by simulation (`make false-alarms`, docs/rules.md): on 52 in-control
 	 * points it signals about half as often (17-20 % against 38-41 % of
 	 * series) and still finds a 1.5-sigma shift within a median of 5 to 7
 	 * points.

@@ -440,9 +440,7 @@ spc_chart_svg_serialize(PG_FUNCTION_ARGS)
 static void
 report_bad_svg_state(void)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid spc.chart_svg state")));
+	SpcReportBadState("spc.chart_svg");
 }
 
 /* Every text offset must start a terminated string inside the arena. */
@@ -694,15 +692,7 @@ svg_new_expanded(MemoryContext parent, int64 capacity)
 static SvgStateExpanded *
 svg_expanded_of(Datum d)
 {
-	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
-	{
-		ExpandedObjectHeader *eoh = DatumGetEOHP(d);
-
-		if (eoh->eoh_methods != &svg_state_methods)
-			report_bad_svg_state();
-		return (SvgStateExpanded *) eoh;
-	}
-	return NULL;
+	return (SvgStateExpanded *) SpcExpandedStateOf(d, &svg_state_methods, "spc.chart_svg");
 }
 
 /*

@@ -44,37 +44,16 @@ static void
 parse_funnel_arg(const char *text, SpcFunnelSpec *spec)
 {
 	char		bad[SPC_PARSE_ERR_LEN];
+	SpcParseErrorText say = {
+		.argname = "chart",
+		.name_noun = "funnel chart",
+		.option_noun = "option",
+		.option_of = " for a funnel",
+		.name_hint = spc_funnel_options_hint(),
+		.hint = spc_funnel_options_hint(),
+	};
 
-	switch (spc_parse_funnel(text, spec, bad, sizeof(bad)))
-	{
-		case SPC_PARSE_OK:
-			return;
-		case SPC_PARSE_UNKNOWN_NAME:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown funnel chart \"%s\" in argument chart", bad),
-					 errhint("%s", spc_funnel_options_hint())));
-			break;
-		case SPC_PARSE_UNKNOWN_OPTION:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown option \"%s\" for a funnel in argument chart", bad),
-					 errhint("%s", spc_funnel_options_hint())));
-			break;
-		case SPC_PARSE_BAD_VALUE:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid option value \"%s\" in argument chart", bad),
-					 errhint("%s", spc_funnel_options_hint())));
-			break;
-		case SPC_PARSE_SYNTAX:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("malformed argument chart \"%s\"", text),
-					 errdetail("Unexpected text at \"%s\".", bad),
-					 errhint("%s", spc_funnel_options_hint())));
-			break;
-	}
+	SpcReportParseError(spc_parse_funnel(text, spec, bad, sizeof(bad)), text, bad, &say);
 }
 
 static double

@@ -282,9 +282,7 @@ spc_phase_serialize(PG_FUNCTION_ARGS)
 static void
 report_bad_state(void)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid spc.phase_summary state")));
+	SpcReportBadState("spc.phase_summary");
 }
 
 /*
@@ -621,15 +619,7 @@ flat_of(Datum d)
 static PhaseStateExpanded *
 expanded_of(Datum d)
 {
-	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
-	{
-		ExpandedObjectHeader *eoh = DatumGetEOHP(d);
-
-		if (eoh->eoh_methods != &phase_state_methods)
-			report_bad_state();
-		return (PhaseStateExpanded *) eoh;
-	}
-	return NULL;
+	return (PhaseStateExpanded *) SpcExpandedStateOf(d, &phase_state_methods, "spc.phase_summary");
 }
 
 /*

@@ -17,80 +17,82 @@
 
 PG_MODULE_MAGIC;
 
+/*
+ * The three option-list parsers (chart, rules, funnel) fail in the same four
+ * ways; each error names the argument, the word the parser stopped at and
+ * what that word was meant to be.
+ */
 void
-SpcParseChartArg(const char *text, SpcChartSpec *spec)
+SpcReportParseError(SpcParseStatus status, const char *text, const char *bad, const SpcParseErrorText *say)
 {
-	char		bad[SPC_PARSE_ERR_LEN];
-
-	switch (spc_parse_chart(text, spec, bad, sizeof(bad)))
+	switch (status)
 	{
 		case SPC_PARSE_OK:
 			return;
 		case SPC_PARSE_UNKNOWN_NAME:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown chart type \"%s\" in argument chart", bad),
-					 errhint("%s", spc_chart_names_hint())));
+					 errmsg("unknown %s \"%s\" in argument %s", say->name_noun, bad, say->argname),
+					 errhint("%s", say->name_hint)));
 			break;
 		case SPC_PARSE_UNKNOWN_OPTION:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown option \"%s\" for chart type \"%s\" in argument chart",
-							bad, spc_chart_name(spec->type)),
-					 errhint("%s", spc_chart_options_hint())));
+					 errmsg("unknown %s \"%s\"%s in argument %s",
+							say->option_noun, bad, say->option_of, say->argname),
+					 errhint("%s", say->hint)));
 			break;
 		case SPC_PARSE_BAD_VALUE:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid option value \"%s\" in argument chart", bad),
-					 errhint("%s", spc_chart_options_hint())));
+					 errmsg("invalid %s value \"%s\" in argument %s", say->option_noun, bad, say->argname),
+					 say->value_detail ? errdetail("%s", say->value_detail) : 0,
+					 errhint("%s", say->hint)));
 			break;
 		case SPC_PARSE_SYNTAX:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("malformed argument chart \"%s\"", text),
+					 errmsg("malformed argument %s \"%s\"", say->argname, text),
 					 errdetail("Unexpected text at \"%s\".", bad),
-					 errhint("%s", spc_chart_options_hint())));
+					 errhint("%s", say->hint)));
 			break;
 	}
+}
+
+void
+SpcParseChartArg(const char *text, SpcChartSpec *spec)
+{
+	char		bad[SPC_PARSE_ERR_LEN];
+	SpcParseStatus status = spc_parse_chart(text, spec, bad, sizeof(bad));
+	SpcParseErrorText say = {
+		.argname = "chart",
+		.name_noun = "chart type",
+		.option_noun = "option",
+		.name_hint = spc_chart_names_hint(),
+		.hint = spc_chart_options_hint(),
+	};
+
+	if (status == SPC_PARSE_OK)
+		return;
+	say.option_of = psprintf(" for chart type \"%s\"", spc_chart_name(spec->type));
+	SpcReportParseError(status, text, bad, &say);
 }
 
 void
 SpcParseRulesArg(const char *text, SpcChartType chart, SpcRules *rules)
 {
 	char		bad[SPC_PARSE_ERR_LEN];
+	SpcParseErrorText say = {
+		.argname = "rules",
+		.name_noun = "rule preset",
+		.option_noun = "parameter",
+		.option_of = "",
+		.value_detail = "Pattern lengths are whole numbers from 2 to 1000 (trends from 3).",
+		.name_hint = spc_rules_hint(),
+		.hint = spc_rules_hint(),
+	};
 
-	switch (spc_parse_rules(text, chart, rules, bad, sizeof(bad)))
-	{
-		case SPC_PARSE_OK:
-			return;
-		case SPC_PARSE_UNKNOWN_NAME:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown rule preset \"%s\" in argument rules", bad),
-					 errhint("%s", spc_rules_hint())));
-			break;
-		case SPC_PARSE_UNKNOWN_OPTION:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown parameter \"%s\" in argument rules", bad),
-					 errhint("%s", spc_rules_hint())));
-			break;
-		case SPC_PARSE_BAD_VALUE:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid parameter value \"%s\" in argument rules", bad),
-					 errdetail("Pattern lengths are whole numbers from 2 to 1000 (trends from 3)."),
-					 errhint("%s", spc_rules_hint())));
-			break;
-		case SPC_PARSE_SYNTAX:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("malformed argument rules \"%s\"", text),
-					 errdetail("Unexpected text at \"%s\".", bad),
-					 errhint("%s", spc_rules_hint())));
-			break;
-	}
+	SpcReportParseError(spc_parse_rules(text, chart, rules, bad, sizeof(bad)), text, bad, &say);
 }
 
 SpcImprovement
@@ -131,6 +133,28 @@ SpcReportMissingN(SpcChartType chart)
 			 errdetail("Chart types p, np, pp, u and up plot a count over a denominator."),
 			 errhint("Pass the denominator (sample size or exposure) as argument n, "
 					 "e.g. spc.chart('p', passed, audited).")));
+}
+
+void
+SpcReportBadState(const char *aggregate)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid %s state", aggregate)));
+	pg_unreachable();
+}
+
+ExpandedObjectHeader *
+SpcExpandedStateOf(Datum d, const ExpandedObjectMethods *methods, const char *aggregate)
+{
+	ExpandedObjectHeader *eoh;
+
+	if (!VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+		return NULL;
+	eoh = DatumGetEOHP(d);
+	if (eoh->eoh_methods != methods)
+		SpcReportBadState(aggregate);
+	return eoh;
 }
 
 /* Copy s into mcxt, or NULL. */

@@ -11,6 +11,7 @@
 #include "fmgr.h"
 #include "access/tupdesc.h"
 #include "lib/stringinfo.h"
+#include "utils/expandeddatum.h"
 
 #include <math.h>
 
@@ -27,6 +28,27 @@ typedef struct SpcArgs
 	SpcRules	rules;
 	SpcImprovement improvement;
 } SpcArgs;
+
+/*
+ * What a parse error of an option-list argument says: "unknown <name_noun>
+ * \"word\" in argument <argname>", "unknown <option_noun> \"word\"<option_of>
+ * in argument <argname>", "invalid <option_noun> value ...", "malformed
+ * argument <argname> ...".  value_detail may be NULL.
+ */
+typedef struct SpcParseErrorText
+{
+	const char *argname;		/* the SQL argument: "chart", "rules" */
+	const char *name_noun;		/* what the leading name is: "chart type" */
+	const char *option_noun;	/* what a key=value is: "option" */
+	const char *option_of;		/* after an unknown option: " for a funnel" */
+	const char *value_detail;	/* errdetail of a bad value, or NULL */
+	const char *name_hint;		/* errhint of an unknown name */
+	const char *hint;			/* errhint of the other errors */
+} SpcParseErrorText;
+
+/* Raise the error (22023) a parser's status means; return on SPC_PARSE_OK. */
+extern void SpcReportParseError(SpcParseStatus status, const char *text, const char *bad,
+								const SpcParseErrorText *say);
 
 /* Error-reporting parsers: every argument error is SQLSTATE 22023. */
 extern void SpcParseChartArg(const char *text, SpcChartSpec *spec);
@@ -103,6 +125,16 @@ extern text *SpcRenderSvg(const SpcSvgRow *rows, int64 count, SpcSvgAxis axis, c
 
 /* The aggregate's memory context; an error outside an aggregate. */
 extern MemoryContext SpcAggregateContext(FunctionCallInfo fcinfo, const char *caller);
+
+/* 22P03 for an aggregate state (serialised or flat) that fails its checks. */
+extern void SpcReportBadState(const char *aggregate) pg_attribute_noreturn();
+
+/*
+ * The expanded aggregate state a datum points to, or NULL for a flat value;
+ * an expanded object of another kind (not made by methods) is a bad state.
+ */
+extern ExpandedObjectHeader *SpcExpandedStateOf(Datum d, const ExpandedObjectMethods *methods,
+												const char *aggregate);
 
 /* A read cursor over a serialised aggregate state (pq_getmsg* functions). */
 extern void SpcStateReader(StringInfo buf, bytea *bytes);

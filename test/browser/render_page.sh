@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# render_page.sh DB PAGE [README_SVG...]: writes an HTML page that inlines
+# render_page.sh DB PAGE [DOC_SVG...]: writes an HTML page that inlines
 # every chart of the demo network in DB (each project x measure, drawn by
-# learning_network.chart_svg) and the given README charts, each in a
+# learning_network.chart_svg) and the given charts of docs/reference.md, each in a
 # <div class="case"> with the annotation texts it must show.
 set -euo pipefail
 db=$1 page=$2; shift 2

@@ -9,6 +9,7 @@
  */
 #include "compute.h"
 #include "svg.h"
+#include "fuzz_check.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -41,16 +42,6 @@ release(void *ctx, void *block)
 {
 	(void) ctx;
 	free(block);
-}
-
-static void
-check(int ok, const char *what)
-{
-	if (!ok)
-	{
-		fprintf(stderr, "invariant broken: %s\n", what);
-		abort();
-	}
 }
 
 int

@@ -9,6 +9,7 @@
  * phi and tau2 not negative, a NULL unit exactly where x or n is unusable.
  */
 #include "funnel.h"
+#include "fuzz_check.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -21,16 +22,6 @@ static const char *const charts[] = {
 	"p", "u", "p(limits=normal)", "u(limits=normal)", "p(adjust=multiplicative)",
 	"u(adjust=multiplicative, winsorize=0)", "p(winsorize=0.25)", "p(target=0.01)", "u(target=7)"
 };
-
-static void
-check(int ok, const char *what)
-{
-	if (!ok)
-	{
-		fprintf(stderr, "invariant broken: %s\n", what);
-		abort();
-	}
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -13,6 +13,7 @@
  * the pg_regress suites agg_state and phase_summary_options.)
  */
 #include "compute.h"
+#include "fuzz_check.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -36,16 +37,6 @@ typedef struct Row
 				n;
 	uint8_t		flags;
 } Row;
-
-static void
-check(int ok, const char *what)
-{
-	if (!ok)
-	{
-		fprintf(stderr, "invariant broken: %s\n", what);
-		abort();
-	}
-}
 
 static uint32_t
 get32(const uint8_t *p)

@@ -14,7 +14,7 @@ INSERT INTO ward_falls VALUES
   ('A', 12, 2100), ('B', 30, 2900), ('C', 8, 1500), ('D', 45, 4000), ('E', 20, 3300),
   ('F', 3, 900), ('G', 60, 5200), ('H', 25, 2500), ('I', 14, 2600), ('J', 40, 3100);
 
--- The README example: falls per 1,000 bed-days, exact Poisson limits, no rank.
+-- The example of docs/reference.md: falls per 1,000 bed-days, exact Poisson limits, no rank.
 SELECT ward, falls, bed_days,
        round(((f).y * 1000)::numeric, 2) AS per_1000, round(((f).target * 1000)::numeric, 2) AS target,
        round(((f).lower998 * 1000)::numeric, 2) AS lower998, round(((f).lower95 * 1000)::numeric, 2) AS lower95,

@@ -28,7 +28,7 @@ SELECT xml_is_well_formed_document(svg) AS well_formed,
 FROM (SELECT learning_network.project_grid_svg(:team) AS svg) s;
 SELECT learning_network.project_grid_svg(:team, '2030-01-05') IS NULL AS empty_period_is_null;
 
--- The NHS icons beside series_status, as the README shows them.
+-- The NHS icons beside series_status, as docs/reference.md shows them.
 SELECT count(*) AS series, count(spc.variation_icon(s.latest_variation, m.improvement)) AS variation_icons,
        count(s.assurance) AS with_assurance, count(spc.assurance_icon(s.assurance)) AS assurance_icons
 FROM learning_network.series_status s JOIN learning_network.measures m USING (measure_id)
