@@ -127,7 +127,12 @@ extern text *SpcRenderSvg(const SpcSvgRow *rows, int64 count, SpcSvgAxis axis, c
 extern MemoryContext SpcAggregateContext(FunctionCallInfo fcinfo, const char *caller);
 
 /* 22P03 for an aggregate state (serialised or flat) that fails its checks. */
+#if PG_VERSION_NUM >= 180000
+/* PostgreSQL 18 replaced pg_attribute_noreturn() by a leading pg_noreturn */
+pg_noreturn extern void SpcReportBadState(const char *aggregate);
+#else
 extern void SpcReportBadState(const char *aggregate) pg_attribute_noreturn();
+#endif
 
 /*
  * The expanded aggregate state a datum points to, or NULL for a flat value;
