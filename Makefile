@@ -11,7 +11,8 @@ MODULE_big = spc
 CORE_OBJS = src/core/spec.o src/core/constants.o src/core/subgroup.o \
 	src/core/chart.o src/core/individuals.o src/core/attribute.o \
 	src/core/xbar.o src/core/rare_events.o src/core/rules.o src/core/runs.o \
-	src/core/assurance.o src/core/svg.o src/core/cumulative.o src/core/funnel.o
+	src/core/assurance.o src/core/svg.o src/core/cumulative.o src/core/funnel.o \
+	src/core/distributions.o src/core/names.o
 OBJS = $(CORE_OBJS) src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o \
 	src/pg/funnel_window.o src/pg/svg_render.o src/pg/drop_guard.o src/pg/series_status.o
 PGFILEDESC = "spc - statistical process control"
@@ -23,17 +24,21 @@ MODULEDIR = extension
 # Each extension's sources in install order.  The INSTALL_ONLY ones create
 # what holds data (types, tables, reference rows) and run only at CREATE
 # EXTENSION; an upgrade script replaces them by the version's own changes.
-SPC_SQL = $(addprefix sql/spc/, schema.sql types.sql state_types.sql funnel_types.sql chart.sql functions.sql \
-	phase_summary.sql chart_svg.sql funnel.sql summary_types.sql summaries.sql)
-SPC_SQL_INSTALL_ONLY = $(addprefix sql/spc/, types.sql state_types.sql funnel_types.sql summary_types.sql)
+SPC_SQL = $(addprefix sql/spc/, schema.sql types.sql state_types.sql funnel_types.sql compat_types.sql \
+	summary_types.sql chart.sql functions.sql phase_summary.sql chart_svg.sql funnel.sql summaries.sql)
+SPC_SQL_INSTALL_ONLY = $(addprefix sql/spc/, types.sql state_types.sql funnel_types.sql compat_types.sql summary_types.sql)
 LN_SQL = $(addprefix sql/learning_network/, schema.sql roles.sql helpers.sql tables.sql chart_cache_tables.sql \
 	validation.sql audit.sql access.sql chart_cache.sql internal_views.sql reference_data.sql \
 	views.sql charts.sql hub_writes.sql import.sql administration.sql publications.sql \
-	drop_guard.sql demo.sql security_audit.sql grants.sql)
+	drop_guard.sql security_audit.sql grants.sql)
 LN_SQL_INSTALL_ONLY = $(addprefix sql/learning_network/, tables.sql chart_cache_tables.sql reference_data.sql)
+# The demo loader is an extension of its own (learning_network_demo, from
+# 0.2.0), so a production install of learning_network has no demo generator.
+DEMO_SQL = sql/learning_network_demo/load_demo.sql
 
 BUILT_SQL = sql/spc--$(EXTVERSION).sql sql/spc--$(RELEASED)--$(EXTVERSION).sql \
-	sql/learning_network--$(EXTVERSION).sql sql/learning_network--$(RELEASED)--$(EXTVERSION).sql
+	sql/learning_network--$(EXTVERSION).sql sql/learning_network--$(RELEASED)--$(EXTVERSION).sql \
+	sql/learning_network_demo--$(EXTVERSION).sql
 DATA = $(wildcard control/*.control) $(filter-out $(BUILT_SQL), $(wildcard sql/*--*.sql))
 DATA_built = $(BUILT_SQL)
 
@@ -48,17 +53,19 @@ EXTRA_CLEAN = bench/false_alarms test/results test/unit/test_core test/unit/test
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-sql/spc--$(EXTVERSION).sql: $(SPC_SQL) scripts/build-sql.sh
+sql/spc--$(EXTVERSION).sql: $(SPC_SQL) scripts/build-sql.sh Makefile
 	scripts/build-sql.sh install spc $(RELEASED) $(EXTVERSION) $(SPC_SQL) > $@
-sql/spc--$(RELEASED)--$(EXTVERSION).sql: sql/spc/upgrade/$(RELEASED)--$(EXTVERSION).sql $(SPC_SQL) scripts/build-sql.sh
+sql/spc--$(RELEASED)--$(EXTVERSION).sql: sql/spc/upgrade/$(RELEASED)--$(EXTVERSION).sql $(SPC_SQL) scripts/build-sql.sh Makefile
 	scripts/build-sql.sh upgrade spc $(RELEASED) $(EXTVERSION) $< $(filter-out $(SPC_SQL_INSTALL_ONLY), $(SPC_SQL)) > $@
-sql/learning_network--$(EXTVERSION).sql: $(LN_SQL) scripts/build-sql.sh
+sql/learning_network--$(EXTVERSION).sql: $(LN_SQL) scripts/build-sql.sh Makefile
 	scripts/build-sql.sh install learning_network $(RELEASED) $(EXTVERSION) $(LN_SQL) > $@
-sql/learning_network--$(RELEASED)--$(EXTVERSION).sql: sql/learning_network/upgrade/$(RELEASED)--$(EXTVERSION).sql $(LN_SQL) scripts/build-sql.sh
+sql/learning_network--$(RELEASED)--$(EXTVERSION).sql: sql/learning_network/upgrade/$(RELEASED)--$(EXTVERSION).sql $(LN_SQL) scripts/build-sql.sh Makefile
 	scripts/build-sql.sh upgrade learning_network $(RELEASED) $(EXTVERSION) $< $(filter-out $(LN_SQL_INSTALL_ONLY), $(LN_SQL)) > $@
+sql/learning_network_demo--$(EXTVERSION).sql: $(DEMO_SQL) scripts/build-sql.sh Makefile
+	scripts/build-sql.sh install learning_network_demo $(RELEASED) $(EXTVERSION) $(DEMO_SQL) > $@
 
 # PGXS tracks no header dependencies: a changed struct must rebuild its users.
-CORE_HEADERS = src/core/spc_core.h src/core/spc_internal.h src/core/funnel.h
+CORE_HEADERS = $(wildcard src/core/*.h)
 $(OBJS): $(CORE_HEADERS)
 $(OBJS:.o=.bc): $(CORE_HEADERS)
 src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o src/pg/funnel_window.o src/pg/svg_render.o src/pg/series_status.o: src/pg/spc_pg.h
@@ -70,7 +77,7 @@ CORE_SRCS = $(CORE_OBJS:.o=.c)
 UNIT_SRCS = test/unit/test_core.c test/unit/test_rules.c test/unit/rules_oracle.c test/unit/test_analyst.c \
 	test/unit/test_funnel.c test/unit/test_svg.c
 
-test/unit/test_core: $(UNIT_SRCS) test/unit/unit.h test/unit/rules_oracle.h $(CORE_SRCS) src/core/spc_core.h src/core/spc_internal.h
+test/unit/test_core: $(UNIT_SRCS) test/unit/unit.h test/unit/rules_oracle.h $(CORE_SRCS) $(CORE_HEADERS)
 	$(CC) $(UNIT_CFLAGS) -Isrc/core -o $@ $(UNIT_SRCS) $(CORE_SRCS) -lm
 
 # The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer.

@@ -17,7 +17,7 @@
  * Every rule set is read off one computation with all presets enabled: each
  * rule sets its own codes.  Deterministic: a fixed seed, its own generator.
  */
-#include "spc_core.h"
+#include "compute.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -125,23 +125,23 @@ draw(const Model *m, double theta, SpcChartType type, SpcSubgroup *sg)
 	spc_accum_init(&acc);
 	if (type == SPC_CHART_XBAR)
 		for (int k = 0; k < m->size; k++)
-			spc_accum_row(&acc, type, theta + normal(), false, 0, true, true, false);
+			spc_accum_row(&acc, type, &(SpcRow) {.x = theta + normal(), .n_isnull = true, .baseline = true});
 	else if (type == SPC_CHART_I)
-		spc_accum_row(&acc, type, theta + normal(), false, 0, true, true, false);
+		spc_accum_row(&acc, type, &(SpcRow) {.x = theta + normal(), .n_isnull = true, .baseline = true});
 	else if (type == SPC_CHART_P)
 	{
 		int			n = 50 + (int) (uniform() * 101);
 
-		spc_accum_row(&acc, type, binomial(n, theta), false, n, false, true, false);
+		spc_accum_row(&acc, type, &(SpcRow) {.x = binomial(n, theta), .n = n, .baseline = true});
 	}
 	else if (type == SPC_CHART_U)
 	{
 		double		n = 0.5 + uniform();
 
-		spc_accum_row(&acc, type, poisson(theta * n), false, n, false, true, false);
+		spc_accum_row(&acc, type, &(SpcRow) {.x = poisson(theta * n), .n = n, .baseline = true});
 	}
 	else
-		spc_accum_row(&acc, type, poisson(theta), false, 0, true, true, false);
+		spc_accum_row(&acc, type, &(SpcRow) {.x = poisson(theta), .n_isnull = true, .baseline = true});
 	spc_subgroup_finish(&acc, type, sg);
 }
 

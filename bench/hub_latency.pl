@@ -31,7 +31,7 @@ sub connect_db {
 }
 my $main = connect_db($db);
 $main->do(<<'SQL');
-CREATE EXTENSION learning_network CASCADE;
+CREATE EXTENSION learning_network_demo CASCADE;
 SELECT count(*) FROM learning_network.load_demo();
 CREATE TABLE bench_series AS
 SELECT o.project_id, o.measure_id, p.facility_id, count(*) AS weeks, max(o.week_start) AS last_week

@@ -3,7 +3,7 @@
 \set QUIET 1
 \pset footer off
 SET extra_float_digits = 0;
-CREATE EXTENSION IF NOT EXISTS learning_network CASCADE;
+CREATE EXTENSION IF NOT EXISTS learning_network_demo CASCADE;
 
 \echo
 \echo 'Loading the demo network: learning_network.load_demo()'

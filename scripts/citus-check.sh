@@ -144,7 +144,7 @@ plan=$(verbose_plan "${svg_by_measure//TABLE/points_weekly}")
 check "spc.chart_svg grouped by measure_id: partial aggregates on the workers, combined on the coordinator" \
 	"$(grep -c 'worker_partial_agg' <<<"$plan" | sed 's/^[1-9][0-9]*$/yes/') $(grep -c 'coord_combine_agg' <<<"$plan" | sed 's/^[1-9][0-9]*$/yes/')" "yes yes"
 
-# Whole spc.point / spc.phase values come back from the workers as text
+# Whole spc.point / spc.phase_stats values come back from the workers as text
 # (Citus never uses the binary protocol for row types), printed by
 # PostgreSQL's record output with the workers' extra_float_digits.  With 0
 # there, digits are lost; the fields (float8 columns, sent in binary) stay
@@ -166,7 +166,7 @@ check "ALTER DATABASE SET extra_float_digits reached the workers" \
 	"$(c -c "SELECT string_agg(result, ',') FROM run_command_on_workers('SHOW extra_float_digits')")" "1,1"
 check "whole spc.point values with the database set to extra_float_digits = 1 on the workers: exact" \
 	"$(answer "${whole//TABLE/weekly}")" "$whole_local"
-check "whole spc.phase values likewise" \
+check "whole spc.phase_stats values likewise" \
 	"$(answer "${phase_by_facility//TABLE/weekly}")" "$(answer "${phase_by_facility//TABLE/weekly_local}")"
 
 checks_done citus-check

@@ -1,4 +1,5 @@
--- Everything the catalog says about the objects of spc and learning_network,
+-- Everything the catalog says about the objects of spc and learning_network
+-- (and learning_network_demo's membership),
 -- one sorted line per fact and without OIDs, so two databases can be
 -- compared with diff: an install updated from an earlier release must equal a
 -- fresh install (test/roundtrip.sh).  Columns are compared by name, not
@@ -17,12 +18,12 @@ WITH ns AS (
                 e.extnamespace::regnamespace, e.extrelocatable,
                 (SELECT array_agg(x::regclass::text ORDER BY x::regclass::text) FROM unnest(e.extconfig) x),
                 (SELECT array_agg(c ORDER BY c) FROM unnest(e.extcondition) c))
-  FROM pg_extension e WHERE e.extname IN ('spc', 'learning_network')
+  FROM pg_extension e WHERE e.extname IN ('spc', 'learning_network', 'learning_network_demo')
   UNION ALL
   -- which extension each object belongs to
   SELECT format('member of %s: %s', e.extname, pg_describe_object(d.classid, d.objid, d.objsubid))
   FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
-  WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' AND e.extname IN ('spc', 'learning_network')
+  WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' AND e.extname IN ('spc', 'learning_network', 'learning_network_demo')
   UNION ALL
   SELECT format('function %s kind=%s lang=%s result=%s volatile=%s strict=%s parallel=%s secdef=%s leakproof=%s cost=%s rows=%s config=%s owner=%s acl=%s source=%s comment=%s',
                 p.oid::regprocedure, p.prokind, l.lanname, pg_get_function_result(p.oid), p.provolatile, p.proisstrict,
@@ -103,6 +104,6 @@ WITH ns AS (
   FROM pg_init_privs ip
   WHERE EXISTS (SELECT 1 FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
                 WHERE d.classid = ip.classoid AND d.objid = ip.objoid AND d.deptype = 'e'
-                  AND e.extname IN ('spc', 'learning_network'))
+                  AND e.extname IN ('spc', 'learning_network', 'learning_network_demo'))
 )
 SELECT fact FROM facts ORDER BY fact COLLATE "C";

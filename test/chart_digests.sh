@@ -13,7 +13,7 @@ q() { psql -XAtq -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 dropdb --if-exists "$db" >/dev/null; createdb "$db"
 q >/dev/null <<'SQL'
 SET client_min_messages = warning;
-CREATE EXTENSION learning_network CASCADE;
+CREATE EXTENSION learning_network_demo CASCADE;
 SELECT count(*) FROM learning_network.load_demo();
 SELECT count(learning_network.create_facility_role(facility_id)) FROM learning_network.facility;
 DO $$ BEGIN

@@ -76,7 +76,7 @@ def run_file(path, passed, failed, skipped):
     subprocess.run(['dropdb', '--if-exists', database], check=True, capture_output=True)
     subprocess.run(['createdb', database], check=True)
     subprocess.run(q + ['-d', database, '-c', 'SET client_min_messages = warning',
-                        '-c', 'CREATE EXTENSION learning_network CASCADE',
+                        '-c', 'CREATE EXTENSION learning_network_demo CASCADE',
                         '-c', 'SELECT count(*) FROM learning_network.load_demo()'], check=True, capture_output=True)
     marker = '@@doc-example@@'
     script = ['\\set ON_ERROR_ROLLBACK on', '\\pset pager off', 'BEGIN;']

@@ -24,7 +24,7 @@ dropdb --if-exists load_test
 createdb load_test
 q >/dev/null <<'SQL'
 SET client_min_messages = warning;
-CREATE EXTENSION learning_network CASCADE;
+CREATE EXTENSION learning_network_demo CASCADE;
 SELECT count(*) FROM learning_network.load_demo();
 CREATE TABLE load_projects AS
 SELECT row_number() OVER (ORDER BY project_id) AS k, project_id FROM learning_network.project WHERE collaborative_id = 2;

@@ -4,7 +4,10 @@
 #  - pg_dump / pg_restore of a database with the extensions and data gives
 #    back every row of every table and every sequence value;
 #  - every earlier install script updates to the current version with the
-#    same catalog as a fresh install.
+#    same catalog as a fresh install;
+#  - a network of an earlier release with its demo loaded (load_demo was
+#    part of 0.1.0) keeps every row through the update and CREATE EXTENSION
+#    learning_network_demo, which brings the loader back.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,8 +20,8 @@ checksums() {
 	q "$1" <<'SQL'
 SELECT string_agg(format('%s:%s:%s', relname, rows, hash), E'\n' ORDER BY relname)
 FROM (SELECT c.relname,
-             (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM learning_network.%I', c.relname), false, false, '')))[1]::text AS rows,
-             (xpath('/row/h/text()', query_to_xml(CASE c.relkind
+             (xpath('//row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM learning_network.%I', c.relname), false, false, '')))[1]::text AS rows,
+             (xpath('//row/h/text()', query_to_xml(CASE c.relkind
                 WHEN 'S' THEN format('SELECT md5(last_value || %L || is_called) AS h FROM learning_network.%I', ':', c.relname)
                 ELSE format('SELECT md5(coalesce(string_agg(t::text, %L ORDER BY t::text), %L)) AS h FROM learning_network.%I t',
                             '|', '', c.relname) END, false, false, '')))[1]::text AS hash
@@ -50,7 +53,7 @@ demo_numbers() {
 }
 
 fresh_db rt_a
-q rt_a -c "CREATE EXTENSION learning_network CASCADE" -c "SELECT count(*) FROM learning_network.load_demo()" >/dev/null
+q rt_a -c "CREATE EXTENSION learning_network_demo CASCADE" -c "SELECT count(*) FROM learning_network.load_demo()" >/dev/null
 # Rows the network added itself: a local collaborative and measure.
 q rt_a >/dev/null <<'SQL'
 INSERT INTO learning_network.collaborative (collaborative_id, code, name) VALUES (10, 'HEALTH_EQUITY', 'Mammography Health Equity');
@@ -60,9 +63,9 @@ SELECT learning_network.create_facility_role(1);
 SELECT learning_network.set_sharing('network', facility_id => 1);
 SQL
 fresh_db rt_b
-q rt_b -c "CREATE EXTENSION learning_network CASCADE" -c "SELECT count(*) FROM learning_network.load_demo()" >/dev/null
+q rt_b -c "CREATE EXTENSION learning_network_demo CASCADE" -c "SELECT count(*) FROM learning_network.load_demo()" >/dev/null
 fresh_db rt_c
-q rt_c -c "CREATE EXTENSION learning_network CASCADE" -c "SELECT count(*) FROM learning_network.load_demo(7)" >/dev/null
+q rt_c -c "CREATE EXTENSION learning_network_demo CASCADE" -c "SELECT count(*) FROM learning_network.load_demo(7)" >/dev/null
 check "load_demo is deterministic for its default seed" "$(demo_numbers rt_b)" "$(demo_numbers rt_a)"
 if [ "$(demo_numbers rt_c)" != "$(demo_numbers rt_a)" ]; then check "another seed gives another network" same same
 else check "another seed gives another network" same different; fi
@@ -111,6 +114,8 @@ earlier_of() { ls sql/ | sed -n "s/^$1--\([0-9.]*\)\.sql$/\1/p" | grep -vx "$(cu
 
 fresh_db rt_fresh
 q rt_fresh -c "CREATE EXTENSION learning_network CASCADE" >/dev/null
+fresh_db rt_fresh_demo
+q rt_fresh_demo -c "CREATE EXTENSION learning_network_demo CASCADE" >/dev/null
 for ext in spc learning_network; do
 	current=$(current_of $ext)
 	earlier=$(earlier_of $ext)
@@ -198,6 +203,18 @@ SQL
 	same_catalog "$version -> current with data: same catalog as a fresh install" rt_live rt_fresh
 	check "the security audit is empty after the update" \
 		"$(q rt_live -c "SELECT count(*) || ' ' || coalesce(string_agg(lint || ' ' || object, ', '), '') FROM learning_network.security_audit")" "0 "
+	# the demo loader left learning_network with the update; its own
+	# extension brings it back and touches no row
+	check "the update drops load_demo from learning_network" \
+		"$(q rt_live -c "SELECT count(*) FROM pg_proc WHERE proname = 'load_demo'")" "0"
+	q rt_live -c "CREATE EXTENSION learning_network_demo" >/dev/null
+	check "CREATE EXTENSION learning_network_demo after the update: every row of every table still kept" \
+		"$(rows_of rt_live "$columns")" "$before"
+	same_catalog "$version -> current, then CREATE EXTENSION learning_network_demo: same catalog as a fresh install of it" \
+		rt_live rt_fresh_demo
+	check "load_demo is back, owned by learning_network_demo, and refuses a non-empty network" \
+		"$(q rt_live -c "SELECT e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid WHERE d.classid = 'pg_proc'::regclass AND d.objid = 'learning_network.load_demo(integer)'::regprocedure AND d.deptype = 'e'"; q rt_live -c "SELECT learning_network.load_demo()" 2>&1 | grep -o 'load_demo needs an empty network')" \
+		"$(printf 'learning_network_demo\nload_demo needs an empty network')"
 	if [ "$(q rt_live -c "SELECT current_setting('server_version_num')::int >= 160000")" = t ]; then
 		check "after the update every facility role's and BI role's grants state what they are for (INHERIT, SET)" \
 			"$(q rt_live -c "SELECT count(*) FROM learning_network.facility f JOIN pg_roles r ON r.rolname IN (f.role_name, f.bi_role_name)
@@ -237,6 +254,9 @@ ALTER EXTENSION spc UPDATE;
 SQL
 	q rt_view -c "SELECT count(*) FILTER (WHERE b.p = v.p AND b.svg = v.svg) || ' of ' || count(*) FROM before b JOIN summary v USING (s)")" \
 	"20 of 20"
+check "spc.phase (renamed spc.phase_stats in 0.2.0) still names the type after the update: the view's column follows the rename, the old name casts" \
+	"$(q rt_view -c "SELECT DISTINCT pg_typeof(p)::text FROM summary" -c "SELECT (p::spc.phase).n_subgroups FROM summary WHERE s = 1")" \
+	"$(printf 'spc.phase_stats\n30')"
 
-for db in rt_a rt_b rt_c rt_restored rt_plain rt_fresh rt_check rt_old rt_view rt_live; do dropdb --if-exists "$db"; done
+for db in rt_a rt_b rt_c rt_restored rt_plain rt_fresh rt_fresh_demo rt_check rt_old rt_view rt_live; do dropdb --if-exists "$db"; done
 checks_done roundtrip

@@ -28,7 +28,7 @@ trap stop_standby EXIT
 dropdb --if-exists "$db"
 createdb "$db"
 primary >/dev/null <<'SQL'
-CREATE EXTENSION learning_network CASCADE;
+CREATE EXTENSION learning_network_demo CASCADE;
 SELECT learning_network.load_demo();
 SELECT learning_network.create_facility_role(f) FROM generate_series(1, 3) f;
 SELECT learning_network.set_sharing('network', facility_id => 2);

@@ -18,7 +18,7 @@ not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
 
 dropdb --if-exists svg_check
 createdb svg_check
-q -c "SET client_min_messages = warning" -c "CREATE EXTENSION learning_network CASCADE" \
+q -c "SET client_min_messages = warning" -c "CREATE EXTENSION learning_network_demo CASCADE" \
 	-c "SELECT count(*) FROM learning_network.load_demo()" >/dev/null
 
 readme_query() {	# measure code, chart, improvement, title suffix, collaborative, what to select

@@ -56,7 +56,7 @@ BEGIN
         'measure', (SELECT jsonb_build_object('id', m.measure_id, 'code', m.code, 'name', m.name, 'kind', m.kind,
                                               'chart', m.chart, 'rules', m.rules, 'improvement', m.improvement,
                                               'unit', m.unit, 'multiplier', m.multiplier)
-                    FROM learning_network_internal.measure m WHERE m.measure_id = render_chart.measure_id),
+                    FROM learning_network_internal.measure_visible m WHERE m.measure_id = render_chart.measure_id),
         'goal', max(p.goal),
         'points', jsonb_agg(jsonb_build_object(
             'week', p.week_start, 'reported', p.reported, 'numerator', p.numerator,

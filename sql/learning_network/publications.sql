@@ -237,12 +237,12 @@ SELECT f.facility_id, f.name AS facility_name, f.pseudonym AS facility_code, m.m
          AS set_for,
        coalesce(own.granted_by, dflt.granted_by)::text AS granted_by,
        coalesce(own.granted_at, dflt.granted_at)::date AS granted_on
-FROM learning_network_internal.facility f
-JOIN learning_network_internal.measure m
-  ON m.collaborative_id IN (SELECT p.collaborative_id FROM learning_network_internal.project p
+FROM learning_network_internal.facility_visible f
+JOIN learning_network_internal.measure_visible m
+  ON m.collaborative_id IN (SELECT p.collaborative_id FROM learning_network_internal.project_visible p
                             WHERE p.facility_id = f.facility_id)
-LEFT JOIN learning_network_internal.sharing own ON own.facility_id = f.facility_id AND own.measure_id = m.measure_id
-LEFT JOIN learning_network_internal.sharing dflt ON dflt.facility_id = f.facility_id AND dflt.measure_id IS NULL
+LEFT JOIN learning_network_internal.sharing_visible own ON own.facility_id = f.facility_id AND own.measure_id = m.measure_id
+LEFT JOIN learning_network_internal.sharing_visible dflt ON dflt.facility_id = f.facility_id AND dflt.measure_id IS NULL
 WHERE f.own;
 COMMENT ON VIEW @extschema@.sharing_status IS
   'One row per facility and measure of its collaboratives, for the facility itself and staff: the tier it shares the measure at, whether set for the measure, for the facility or by default (private), and who set it when.';
@@ -262,10 +262,10 @@ SELECT p.publication_id, p.title, m.code AS measure_code, p.cohort_id, p.first_w
        p.approved_by::text AS staff_approved_by, p.approved_at::date AS staff_approved_on, a.contributors, a.approvals,
        mine.facility_id IS NOT NULL AND mine.approved_at IS NULL AS awaiting_my_approval,
        p.live AS published
-FROM learning_network_internal.publication p
-JOIN learning_network_internal.measure m ON m.measure_id = p.measure_id
+FROM learning_network_internal.publication_visible p
+JOIN learning_network_internal.measure_visible m ON m.measure_id = p.measure_id
 JOIN learning_network_internal.publication_approvals a ON a.publication_id = p.publication_id
-LEFT JOIN learning_network_internal.publication_contributor mine
+LEFT JOIN learning_network_internal.publication_contributor_visible mine
   ON mine.publication_id = p.publication_id AND mine.facility_id = learning_network_internal.caller_facility();
 COMMENT ON VIEW @extschema@.publication_status IS
   'One row per publication the caller may see (staff: all; a facility: those containing its data and the published ones): who prepared and approved it, how many contributing facilities approved, whether the caller''s approval is awaited, and whether it is published.';
@@ -292,10 +292,10 @@ SELECT p.publication_id, p.title, co.code AS collaborative_code, m.code AS measu
        CASE WHEN c.facilities >= 3 THEN c.denominator END AS denominator,
        CASE WHEN c.facilities >= 3 THEN c.y END AS y,
        c.suppressed OR c.facilities < 3 AS suppressed, c.small_denominator
-FROM learning_network_internal.publication p
-JOIN learning_network_internal.publication_cell c ON c.publication_id = p.publication_id AND c.week_start IS NOT NULL
-JOIN learning_network_internal.measure m ON m.measure_id = p.measure_id
-JOIN learning_network_internal.collaborative co ON co.collaborative_id = m.collaborative_id
+FROM learning_network_internal.publication_visible p
+JOIN learning_network_internal.publication_cell_visible c ON c.publication_id = p.publication_id AND c.week_start IS NOT NULL
+JOIN learning_network_internal.measure_visible m ON m.measure_id = p.measure_id
+JOIN learning_network_internal.collaborative_visible co ON co.collaborative_id = m.collaborative_id
 WHERE p.live;
 COMMENT ON VIEW @extschema@.public_weekly IS
   'Published results, one row per publication and week: pooled over the facilities that share the measure publicly and approved the publication, with counts from 1 to 10 (and anything they could be derived from) suppressed. The only figures the BI connection sees on its own.';
@@ -320,10 +320,10 @@ SELECT p.publication_id, p.title, co.code AS collaborative_code, m.code AS measu
        CASE WHEN c.facilities >= 3 THEN c.denominator END AS denominator,
        CASE WHEN c.facilities >= 3 THEN c.y END AS y,
        c.suppressed OR c.facilities < 3 AS suppressed, c.small_denominator
-FROM learning_network_internal.publication p
-JOIN learning_network_internal.publication_cell c ON c.publication_id = p.publication_id AND c.week_start IS NULL
-JOIN learning_network_internal.measure m ON m.measure_id = p.measure_id
-JOIN learning_network_internal.collaborative co ON co.collaborative_id = m.collaborative_id
+FROM learning_network_internal.publication_visible p
+JOIN learning_network_internal.publication_cell_visible c ON c.publication_id = p.publication_id AND c.week_start IS NULL
+JOIN learning_network_internal.measure_visible m ON m.measure_id = p.measure_id
+JOIN learning_network_internal.collaborative_visible co ON co.collaborative_id = m.collaborative_id
 WHERE p.live;
 COMMENT ON VIEW @extschema@.public_summary IS
   'Published results, one row per publication: the period total, suppressed like public_weekly (and also when it would let a single hidden week be recovered).';

@@ -4,8 +4,8 @@ CREATE OR REPLACE VIEW @extschema@.measures WITH (security_invoker = true, secur
 SELECT m.measure_id, co.code AS collaborative_code, m.code AS measure_code, m.name AS measure_name,
        m.numerator_definition, m.denominator_definition, m.kind, m.chart, m.rules, m.improvement, m.unit,
        m.multiplier, m.parent_measure_id
-FROM learning_network_internal.measure m
-JOIN learning_network_internal.collaborative co ON co.collaborative_id = m.collaborative_id;
+FROM learning_network_internal.measure_visible m
+JOIN learning_network_internal.collaborative_visible co ON co.collaborative_id = m.collaborative_id;
 COMMENT ON VIEW @extschema@.measures IS
   'The measure catalogue: one row per measure, with its collaborative, definitions, chart type, rules and the direction of improvement.';
 COMMENT ON COLUMN @extschema@.measures.measure_id IS 'Measure identifier.';
@@ -26,10 +26,10 @@ CREATE OR REPLACE VIEW @extschema@.projects WITH (security_invoker = true, secur
 SELECT p.project_id, p.facility_id, f.pseudonym AS facility_code, f.name AS facility_name,
        co.code AS collaborative_code, k.name AS cohort_name, p.title AS project_title, p.aim, p.status,
        p.started_on
-FROM learning_network_internal.project p
-JOIN learning_network_internal.facility f ON f.facility_id = p.facility_id
-JOIN learning_network_internal.collaborative co ON co.collaborative_id = p.collaborative_id
-LEFT JOIN learning_network_internal.cohort k ON k.cohort_id = p.cohort_id;
+FROM learning_network_internal.project_visible p
+JOIN learning_network_internal.facility_visible f ON f.facility_id = p.facility_id
+JOIN learning_network_internal.collaborative_visible co ON co.collaborative_id = p.collaborative_id
+LEFT JOIN learning_network_internal.cohort_visible k ON k.cohort_id = p.cohort_id;
 COMMENT ON VIEW @extschema@.projects IS
   'One row per project the caller may see: its own facility''s (with names), and, under the facility''s pseudonym only, those of network members sharing a series with it. Staff see all.';
 COMMENT ON COLUMN @extschema@.projects.project_id IS 'Project identifier.';
@@ -52,7 +52,7 @@ WITH series AS (
   -- the scan stays right.)
   SELECT o.facility_id, o.project_id, o.measure_id,
          min(o.week_start) FILTER (WHERE b.ok) AS first_week, max(o.week_start) FILTER (WHERE b.ok) AS last_week
-  FROM learning_network_internal.observation o
+  FROM learning_network_internal.observation_visible o
   CROSS JOIN LATERAL (
     SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value)
            AND o.week_start <= @extschema@.week_start(current_date) AS ok) b
@@ -77,13 +77,13 @@ WITH series AS (
          -- labels are at most 80 characters (longer ones stored by 0.1.0 are cut)
          left(coalesce(ph.label, 'Baseline'), 80) AS phase_label, ph.freeze_after
   FROM grid g
-  LEFT JOIN learning_network_internal.observation o
+  LEFT JOIN learning_network_internal.observation_visible o
     ON o.facility_id = g.facility_id AND o.project_id = g.project_id
    AND o.measure_id = g.measure_id AND o.week_start = g.week_start
   -- a week whose numbers break the bounds (stored by 0.1.0) is a gap
   CROSS JOIN LATERAL (
     SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value) AS ok) b
-  LEFT JOIN learning_network_internal.phase ph
+  LEFT JOIN learning_network_internal.phase_visible ph
     ON ph.project_id = g.project_id AND ph.facility_id = g.facility_id
    AND (ph.measure_id = g.measure_id OR ph.measure_id IS NULL) AND ph.starts_on <= g.week_start
   ORDER BY g.facility_id, g.project_id, g.measure_id, g.week_start, ph.starts_on DESC NULLS LAST,
@@ -94,7 +94,7 @@ WITH series AS (
            OVER (PARTITION BY p.facility_id, p.project_id, p.measure_id, p.phase_start ORDER BY p.week_start)
            AS phase_points
   FROM points p
-  JOIN learning_network_internal.measure m ON m.measure_id = p.measure_id
+  JOIN learning_network_internal.measure_visible m ON m.measure_id = p.measure_id
 ), charted AS (
   SELECT c.*,
          spc.chart(c.chart,
@@ -147,23 +147,23 @@ SELECT c.project_id,
        (c.pt).variation,
        CASE WHEN (c.pt).signal THEN (c.pt).y * m.multiplier END AS signal_y
 FROM charted c
-JOIN learning_network_internal.project pr ON pr.project_id = c.project_id
-JOIN learning_network_internal.facility f ON f.facility_id = c.facility_id
-JOIN learning_network_internal.measure m ON m.measure_id = c.measure_id
-JOIN learning_network_internal.collaborative co ON co.collaborative_id = m.collaborative_id
+JOIN learning_network_internal.project_visible pr ON pr.project_id = c.project_id
+JOIN learning_network_internal.facility_visible f ON f.facility_id = c.facility_id
+JOIN learning_network_internal.measure_visible m ON m.measure_id = c.measure_id
+JOIN learning_network_internal.collaborative_visible co ON co.collaborative_id = m.collaborative_id
 CROSS JOIN LATERAL (
   -- zones are measured from the mean, which on g charts is not the centre line
   SELECT CASE WHEN c.chart LIKE 'g%' THEN (c.pt).ucl - 3 * (c.pt).sigma ELSE (c.pt).cl END AS centre) z
-LEFT JOIN learning_network_internal.goal gl
+LEFT JOIN learning_network_internal.goal_visible gl
   ON gl.facility_id = c.facility_id AND gl.project_id = c.project_id AND gl.measure_id = c.measure_id
  AND gl.target BETWEEN -1e12 AND 1e12   -- a goal stored by 0.1.0 beyond the bounds is not drawn
 LEFT JOIN (
   -- a week's annotations for the measure and for the whole project
   SELECT a.facility_id, a.project_id, am.measure_id, a.week_start,
          string_agg(a.text, '; ' ORDER BY a.annotation_id) AS text
-  FROM learning_network_internal.annotation a
-  JOIN learning_network_internal.project ap ON ap.project_id = a.project_id
-  JOIN learning_network_internal.measure am
+  FROM learning_network_internal.annotation_visible a
+  JOIN learning_network_internal.project_visible ap ON ap.project_id = a.project_id
+  JOIN learning_network_internal.measure_visible am
     ON am.collaborative_id = ap.collaborative_id AND (a.measure_id IS NULL OR a.measure_id = am.measure_id)
   GROUP BY a.facility_id, a.project_id, am.measure_id, a.week_start) an
   ON an.facility_id = c.facility_id AND an.project_id = c.project_id AND an.measure_id = c.measure_id
@@ -241,7 +241,7 @@ SELECT c.project_id, c.project_title, c.facility_id, c.facility_name, c.facility
        c.goal,
        spc.assurance(c.goal, c.lcl, c.ucl, m.improvement) AS assurance
 FROM counted c
-JOIN learning_network_internal.measure m ON m.measure_id = c.measure_id
+JOIN learning_network_internal.measure_visible m ON m.measure_id = c.measure_id
 WHERE c.week_index = (c.status).latest_index;
 
 COMMENT ON VIEW @extschema@.series_status IS
@@ -281,7 +281,7 @@ WITH pooled AS (
   SELECT o.measure_id, o.week_start, count(*) FILTER (WHERE b.ok) AS facilities_reporting,
          sum(o.numerator) FILTER (WHERE b.ok) AS numerator, sum(o.denominator) FILTER (WHERE b.ok) AS denominator,
          avg(o.value) FILTER (WHERE b.ok) AS value
-  FROM learning_network_internal.observation o
+  FROM learning_network_internal.observation_visible o
   CROSS JOIN LATERAL (
     SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value)
            AND o.week_start <= @extschema@.week_start(current_date) AS ok) b
@@ -297,7 +297,7 @@ WITH pooled AS (
                    rules => m.rules, improvement => m.improvement)
            OVER (PARTITION BY p.measure_id ORDER BY p.week_start) AS pt
   FROM pooled p
-  JOIN learning_network_internal.measure m ON m.measure_id = p.measure_id
+  JOIN learning_network_internal.measure_visible m ON m.measure_id = p.measure_id
 )
 SELECT c.measure_id, m.code AS measure_code, m.name AS measure_name, co.code AS collaborative_code, m.unit,
        c.week_start, c.facilities_reporting::integer AS facilities_reporting,
@@ -309,8 +309,8 @@ SELECT c.measure_id, m.code AS measure_code, m.name AS measure_name, co.code AS 
        (c.pt).variation,
        CASE WHEN (c.pt).signal THEN (c.pt).y * c.multiplier END AS signal_y
 FROM charted c
-JOIN learning_network_internal.measure m ON m.measure_id = c.measure_id
-JOIN learning_network_internal.collaborative co ON co.collaborative_id = m.collaborative_id;
+JOIN learning_network_internal.measure_visible m ON m.measure_id = c.measure_id
+JOIN learning_network_internal.collaborative_visible co ON co.collaborative_id = m.collaborative_id;
 
 COMMENT ON VIEW @extschema@.network_weekly IS
   'One row per measure and week: the network''s pooled series (sums over the reporting facilities, excluded weeks left out) charted with Laney''s p'' or u'' for proportions and rates, whose pooled denominators are large.';
@@ -336,7 +336,7 @@ CREATE OR REPLACE VIEW @extschema@.facility_comparison WITH (security_invoker = 
 WITH anchor AS (
   -- as in network_weekly: rows beyond the bounds (stored by 0.1.0) are left out
   SELECT o.measure_id, max(o.week_start) FILTER (WHERE b.ok) AS last_week
-  FROM learning_network_internal.observation o
+  FROM learning_network_internal.observation_visible o
   CROSS JOIN LATERAL (
     SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value)
            AND o.week_start <= @extschema@.week_start(current_date) AS ok) b
@@ -344,7 +344,7 @@ WITH anchor AS (
 ), per_facility AS (
   SELECT o.measure_id, w.window_weeks, o.facility_id, a.last_week,
          sum(o.numerator) FILTER (WHERE b.ok)::double precision AS x, sum(o.denominator) FILTER (WHERE b.ok) AS n
-  FROM learning_network_internal.observation o
+  FROM learning_network_internal.observation_visible o
   CROSS JOIN LATERAL (
     SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value) AS ok) b
   JOIN anchor a ON a.measure_id = o.measure_id
@@ -361,7 +361,7 @@ WITH anchor AS (
                       || '(limits=normal, winsorize=0, adjust=multiplicative)',
                     f.x, f.n::double precision, true) OVER t AS fp
   FROM per_facility f
-  JOIN learning_network_internal.measure m ON m.measure_id = f.measure_id AND m.kind IN ('proportion', 'rate')
+  JOIN learning_network_internal.measure_visible m ON m.measure_id = f.measure_id AND m.kind IN ('proportion', 'rate')
   WINDOW t AS (PARTITION BY f.measure_id, f.window_weeks)
 )
 SELECT d.measure_id, m.code AS measure_code, co.code AS collaborative_code, m.unit,
@@ -374,9 +374,9 @@ SELECT d.measure_id, m.code AS measure_code, co.code AS collaborative_code, m.un
        (d.fp).lower998 * d.multiplier AS lower998, (d.fp).upper998 * d.multiplier AS upper998,
        (d.fp).outside95, (d.fp).outside998
 FROM funnel d
-JOIN learning_network_internal.facility fa ON fa.facility_id = d.facility_id
-JOIN learning_network_internal.measure m ON m.measure_id = d.measure_id
-JOIN learning_network_internal.collaborative co ON co.collaborative_id = m.collaborative_id;
+JOIN learning_network_internal.facility_visible fa ON fa.facility_id = d.facility_id
+JOIN learning_network_internal.measure_visible m ON m.measure_id = d.measure_id
+JOIN learning_network_internal.collaborative_visible co ON co.collaborative_id = m.collaborative_id;
 
 COMMENT ON VIEW @extschema@.facility_comparison IS
   'Funnel plot data (Spiegelhalter 2005): for each proportion or rate measure and each window of the last 13, 26 and 52 weeks, every facility''s pooled value against the network target with 95 % and 99.8 % limits for its size, inflated by the over-dispersion factor phi when it exceeds 1. Facilities appear by pseudonym; there is deliberately no rank.';
@@ -409,7 +409,7 @@ WITH series AS (
   SELECT o.facility_id, o.project_id, o.measure_id, min(o.week_start) FILTER (WHERE b.ok) AS first_week,
          max(o.week_start) FILTER (WHERE b.ok) AS latest_week, count(*) FILTER (WHERE b.ok) AS weeks_reported,
          max(o.entered_at) FILTER (WHERE b.ok) AS last_entered_at
-  FROM learning_network_internal.observation o
+  FROM learning_network_internal.observation_visible o
   CROSS JOIN LATERAL (
     SELECT learning_network_internal.observation_in_bounds(o.week_start, o.numerator, o.denominator, o.value)
            AND o.week_start <= @extschema@.week_start(current_date) AS ok) b
@@ -419,7 +419,7 @@ WITH series AS (
   SELECT h.facility_id, h.project_id, h.measure_id,
          count(*) FILTER (WHERE h.operation = 'update') AS corrections,
          count(*) FILTER (WHERE h.operation = 'delete') AS deletions
-  FROM learning_network_internal.observation_history h
+  FROM learning_network_internal.observation_history_visible h
   GROUP BY h.facility_id, h.project_id, h.measure_id
 )
 SELECT s.project_id, p.title AS project_title, s.facility_id, f.pseudonym AS facility_code,
@@ -431,9 +431,9 @@ SELECT s.project_id, p.title AS project_title, s.facility_id, f.pseudonym AS fac
        coalesce(c.corrections, 0)::integer AS corrections, coalesce(c.deletions, 0)::integer AS deletions,
        s.last_entered_at::date AS last_entered_on
 FROM series s
-JOIN learning_network_internal.project p ON p.project_id = s.project_id
-JOIN learning_network_internal.facility f ON f.facility_id = s.facility_id
-JOIN learning_network_internal.measure m ON m.measure_id = s.measure_id
+JOIN learning_network_internal.project_visible p ON p.project_id = s.project_id
+JOIN learning_network_internal.facility_visible f ON f.facility_id = s.facility_id
+JOIN learning_network_internal.measure_visible m ON m.measure_id = s.measure_id
 LEFT JOIN changes c
   ON c.facility_id = s.facility_id AND c.project_id = s.project_id AND c.measure_id = s.measure_id
 CROSS JOIN LATERAL (

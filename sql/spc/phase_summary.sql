@@ -23,7 +23,7 @@ CREATE OR REPLACE FUNCTION @extschema@.phase_combine(@extschema@.phase_state, @e
 RETURNS @extschema@.phase_state AS 'MODULE_PATHNAME', 'spc_phase_state_combine'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE OR REPLACE FUNCTION @extschema@.phase_final(@extschema@.phase_state)
-RETURNS @extschema@.phase AS 'MODULE_PATHNAME', 'spc_phase_state_final'
+RETURNS @extschema@.phase_stats AS 'MODULE_PATHNAME', 'spc_phase_state_final'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION @extschema@.phase_accum(@extschema@.phase_state, text, timestamptz, double precision) IS 'Transition function of spc.phase_summary.';
@@ -55,7 +55,7 @@ CREATE OR REPLACE AGGREGATE @extschema@.phase_summary(chart text, t double preci
   COMBINEFUNC = @extschema@.phase_combine, PARALLEL = SAFE);
 
 COMMENT ON AGGREGATE @extschema@.phase_summary(text, timestamptz, double precision) IS
-  'Summary of one phase (group the rows by series and phase): spc.phase with centre line, sigma, sigma_z, counts, trial flag and Anhoej runs analysis. chart takes every chart type and option of spc.chart (freeze, cl, multiply; ewma and the CUSUMs: centre, sigma and signals count, no runs analysis), and the summary equals what spc.chart computes for the same rows. Rows with equal t form one subgroup, as peers do in spc.chart.';
+  'Summary of one phase (group the rows by series and phase): spc.phase_stats with centre line, sigma, sigma_z, counts, trial flag and Anhoej runs analysis. chart takes every chart type and option of spc.chart (freeze, cl, multiply; ewma and the CUSUMs: centre, sigma and signals count, no runs analysis), and the summary equals what spc.chart computes for the same rows. Rows with equal t form one subgroup, as peers do in spc.chart.';
 COMMENT ON AGGREGATE @extschema@.phase_summary(text, timestamptz, double precision, double precision) IS
   'Summary of one phase with denominators n (p, np, pp, u, up): see spc.phase_summary(text, timestamptz, double precision).';
 COMMENT ON AGGREGATE @extschema@.phase_summary(text, timestamptz, double precision, double precision, boolean, boolean) IS
@@ -69,9 +69,9 @@ COMMENT ON AGGREGATE @extschema@.phase_summary(text, double precision, double pr
 
 
 -- (here, not in types.sql, so that an upgrade gets them too)
-COMMENT ON COLUMN @extschema@.phase.cl IS
+COMMENT ON COLUMN @extschema@.phase_stats.cl IS
   'Centre line, multiplied by multiply=M (cl=V fixes it). ewma: the target the EWMA starts from; cusum: the target the values are standardised against (the CUSUM points'' own cl is 0); bcusum: the in-control rate p0; racusum: NULL (each case has its own predicted risk).';
-COMMENT ON COLUMN @extschema@.phase.sigma_signals IS
+COMMENT ON COLUMN @extschema@.phase_stats.sigma_signals IS
   'Points outside the control limits; for ewma and the CUSUMs the points whose statistic crossed its limit or decision interval (codes ewma, cusum_upper, cusum_lower).';
 
 

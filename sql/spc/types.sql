@@ -33,7 +33,10 @@ COMMENT ON COLUMN @extschema@.point.variation IS
 COMMENT ON COLUMN @extschema@.point.y_lower IS
   'The lower statistic of the two-sided CUSUMs (cusum: -C-, plotted negative as qcc; bcusum and racusum: the lower CUSUM for odds ratio 1/or, <= 0), tested against lcl; y is then the upper statistic. NULL for every other chart.';
 
-CREATE TYPE @extschema@.phase AS (
+-- spc.phase_stats was spc.phase up to 0.1.0: that name collided with
+-- learning_network's table phase (an unqualified "phase" meant one or the other
+-- by search_path).  spc.phase stays as a domain over it (compat_types.sql).
+CREATE TYPE @extschema@.phase_stats AS (
   n_subgroups integer,
   n_obs integer,
   n_baseline integer,
@@ -52,20 +55,20 @@ CREATE TYPE @extschema@.phase AS (
   sigma_signals integer
 );
 
-COMMENT ON TYPE @extschema@.phase IS
+COMMENT ON TYPE @extschema@.phase_stats IS
   'Summary of one phase of a control chart, as qicharts2''s summary(): centre line, sigma, counts, trial flag and Anhoej runs analysis.';
-COMMENT ON COLUMN @extschema@.phase.n_subgroups IS 'Subgroups (distinct time keys) in the phase.';
-COMMENT ON COLUMN @extschema@.phase.n_obs IS 'Subgroups that are not excluded, with or without a value (as qicharts2''s n.obs).';
-COMMENT ON COLUMN @extschema@.phase.n_baseline IS 'Subgroups that estimated the centre line and sigma (baseline, not excluded, valid).';
-COMMENT ON COLUMN @extschema@.phase.avg_lcl IS 'Mean lower control limit over the included points.';
-COMMENT ON COLUMN @extschema@.phase.avg_ucl IS 'Mean upper control limit over the included points.';
-COMMENT ON COLUMN @extschema@.phase.sigma IS 'Process sigma per unit: MR-bar/1.128 (i; transformed scale for t), sqrt(p(1-p)) (p, np, pp), sqrt(u) (u, up), sqrt(c) (c), s-bar/c4 (xbar, s), qcc''s sigma (method=qcc, r), sqrt(m(m+1)) (g).';
-COMMENT ON COLUMN @extschema@.phase.sigma_z IS 'Laney''s sigma_z for pp and up charts (1 means no over-dispersion); NULL for other charts.';
-COMMENT ON COLUMN @extschema@.phase.trial IS 'True when the limits come from fewer than 20 baseline subgroups (trial limits, Provost and Murray).';
-COMMENT ON COLUMN @extschema@.phase.n_useful IS 'Anhoej runs analysis: included points not on the centre line.';
-COMMENT ON COLUMN @extschema@.phase.longest_run IS 'Longest run of useful points on one side of the centre line.';
-COMMENT ON COLUMN @extschema@.phase.longest_run_max IS 'Longest run allowed: round(log2(n_useful)) + 3.';
-COMMENT ON COLUMN @extschema@.phase.n_crossings IS 'Number of times the useful points cross the centre line.';
-COMMENT ON COLUMN @extschema@.phase.n_crossings_min IS 'Fewest crossings allowed: qbinom(0.05, n_useful - 1, 0.5).';
-COMMENT ON COLUMN @extschema@.phase.runs_signal IS 'True when longest_run > longest_run_max or n_crossings < n_crossings_min (never on mr charts).';
+COMMENT ON COLUMN @extschema@.phase_stats.n_subgroups IS 'Subgroups (distinct time keys) in the phase.';
+COMMENT ON COLUMN @extschema@.phase_stats.n_obs IS 'Subgroups that are not excluded, with or without a value (as qicharts2''s n.obs).';
+COMMENT ON COLUMN @extschema@.phase_stats.n_baseline IS 'Subgroups that estimated the centre line and sigma (baseline, not excluded, valid).';
+COMMENT ON COLUMN @extschema@.phase_stats.avg_lcl IS 'Mean lower control limit over the included points.';
+COMMENT ON COLUMN @extschema@.phase_stats.avg_ucl IS 'Mean upper control limit over the included points.';
+COMMENT ON COLUMN @extschema@.phase_stats.sigma IS 'Process sigma per unit: MR-bar/1.128 (i; transformed scale for t), sqrt(p(1-p)) (p, np, pp), sqrt(u) (u, up), sqrt(c) (c), s-bar/c4 (xbar, s), qcc''s sigma (method=qcc, r), sqrt(m(m+1)) (g).';
+COMMENT ON COLUMN @extschema@.phase_stats.sigma_z IS 'Laney''s sigma_z for pp and up charts (1 means no over-dispersion); NULL for other charts.';
+COMMENT ON COLUMN @extschema@.phase_stats.trial IS 'True when the limits come from fewer than 20 baseline subgroups (trial limits, Provost and Murray).';
+COMMENT ON COLUMN @extschema@.phase_stats.n_useful IS 'Anhoej runs analysis: included points not on the centre line.';
+COMMENT ON COLUMN @extschema@.phase_stats.longest_run IS 'Longest run of useful points on one side of the centre line.';
+COMMENT ON COLUMN @extschema@.phase_stats.longest_run_max IS 'Longest run allowed: round(log2(n_useful)) + 3.';
+COMMENT ON COLUMN @extschema@.phase_stats.n_crossings IS 'Number of times the useful points cross the centre line.';
+COMMENT ON COLUMN @extschema@.phase_stats.n_crossings_min IS 'Fewest crossings allowed: qbinom(0.05, n_useful - 1, 0.5).';
+COMMENT ON COLUMN @extschema@.phase_stats.runs_signal IS 'True when longest_run > longest_run_max or n_crossings < n_crossings_min (never on mr charts).';
 

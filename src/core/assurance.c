@@ -7,7 +7,7 @@
  * upper limit consistently missed; anything within the limits, or on one of
  * them, is hit and miss.  Lower values better: the reverse.
  */
-#include "spc_core.h"
+#include "compute.h"
 
 #include <math.h>
 

@@ -14,8 +14,8 @@
 size_t
 spc_scratch_size(size_t count)
 {
-	/* y, zone, tmp, tmp2, two indices, a role byte and an invalid flag each */
-	const size_t per_subgroup = 4 * sizeof(double) + 2 * sizeof(size_t) + 1 + sizeof(bool);
+	/* y, zone, tmp, tmp2, two indices, a role byte, an invalid flag, a trend */
+	const size_t per_subgroup = 4 * sizeof(double) + 2 * sizeof(size_t) + 1 + sizeof(bool) + 1;
 
 	if (count > (SIZE_MAX - 64) / per_subgroup)
 		return 0;
@@ -459,6 +459,7 @@ spc_compute(const SpcChartSpec *spec, const SpcRules *rules,
 	w.index = (size_t *) (w.tmp2 + count);
 	w.role = (unsigned char *) (w.index + 2 * count);
 	invalid = (bool *) (w.role + count);
+	w.trend = (signed char *) (invalid + count);
 	w.n_est = 0;
 	w.cl = w.sigma = w.sigma_z = NAN;
 	if (phase == NULL)
@@ -480,7 +481,7 @@ spc_compute(const SpcChartSpec *spec, const SpcRules *rules,
 		points[i].cl = points[i].lcl = points[i].ucl = points[i].sigma = NAN;
 		points[i].codes = 0;
 		points[i].variation = SPC_VARIATION_NONE;
-		points[i].trend = 0;
+		w.trend[i] = 0;
 	}
 	assign_roles(&w, invalid);
 

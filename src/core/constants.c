@@ -6,7 +6,7 @@
  * qcc uses (d2 to 3 decimals for n <= 25, d3 to 7 decimals for n <= 50), so
  * that the qcc-compatible estimators agree with qcc to the last digit.
  */
-#include "spc_core.h"
+#include "constants.h"
 
 #include <math.h>
 

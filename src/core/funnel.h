@@ -9,7 +9,7 @@
 #ifndef SPC_FUNNEL_H
 #define SPC_FUNNEL_H
 
-#include "spc_core.h"
+#include "spec.h"
 
 typedef enum SpcFunnelType
 {
@@ -99,9 +99,5 @@ extern void spc_funnel_compute(const SpcFunnelSpec *spec, bool overdispersion,
  */
 extern double spc_funnel_exact_limit(SpcFunnelType type, double target, double n,
 									 double prob, double z);
-
-/* Cumulative distribution functions used above, exposed for the unit tests. */
-extern double spc_binom_cdf(double r, double n, double p);
-extern double spc_pois_cdf(double r, double lambda);
 
 #endif							/* SPC_FUNNEL_H */

@@ -160,7 +160,7 @@ rule_trend(SpcWork *w, const Sequence *seq, int length, bool skip_ties, int code
 		{
 			flag(w, seq, start, k - 1, code);
 			for (size_t j = start; j < k; j++)
-				w->pt[seq->idx[j]].trend = (signed char) dir;
+				w->trend[seq->idx[j]] = (signed char) dir;
 		}
 		if (k == seq->len)
 			break;
@@ -358,26 +358,27 @@ apply_preset(SpcWork *w, SpcPreset preset, const SpcPresetParams *p,
 /*
  * Direction of a signal point: a CUSUM by its side; a point outside the
  * limits by its side; else a trend by its direction; else, for a directed
- * pattern, its side of the centre line.  0 when none (only undirected
+ * pattern, its side of the centre line.  trend is the point's direction
+ * in a flagged trend (SpcWork's trend), 0 outside one.  0 when none (only undirected
  * patterns, or a point on the centre line).
  */
 static int
-signal_direction(const SpcPoint *pt)
+signal_direction(const SpcPoint *pt, int trend)
 {
 	uint32_t	cusum = pt->codes & (SPC_BIT(SPC_CODE_CUSUM_UPPER) | SPC_BIT(SPC_CODE_CUSUM_LOWER));
 
 	if (cusum)
 		return cusum == SPC_BIT(SPC_CODE_CUSUM_UPPER) ? 1 :
 			cusum == SPC_BIT(SPC_CODE_CUSUM_LOWER) ? -1 : 0;
-	if ((pt->codes & TREND_CODES) && !(pt->codes & LIMIT_CODES) && pt->trend != 0)
-		return pt->trend;
+	if ((pt->codes & TREND_CODES) && !(pt->codes & LIMIT_CODES) && trend != 0)
+		return trend;
 	if ((pt->codes & SIGNAL_CODES & ~UNDIRECTED_CODES) == 0)
 		return 0;
 	return side_of(pt);
 }
 
 static SpcVariation
-classify(const SpcPoint *pt, SpcImprovement improvement)
+classify(const SpcPoint *pt, int trend, SpcImprovement improvement)
 {
 	int			direction;
 
@@ -385,7 +386,7 @@ classify(const SpcPoint *pt, SpcImprovement improvement)
 		return SPC_VARIATION_NONE;
 	if ((pt->codes & SIGNAL_CODES) == 0)
 		return SPC_VARIATION_COMMON_CAUSE;
-	if ((direction = signal_direction(pt)) == 0)
+	if ((direction = signal_direction(pt, trend)) == 0)
 		return SPC_VARIATION_SPECIAL_CAUSE;
 	switch (improvement)
 	{
@@ -420,5 +421,5 @@ spc_classify_points(SpcWork *w, SpcImprovement improvement)
 	if (improvement == SPC_IMPROVEMENT_NONE)
 		return;
 	for (size_t i = 0; i < w->count; i++)
-		w->pt[i].variation = classify(&w->pt[i], improvement);
+		w->pt[i].variation = classify(&w->pt[i], w->trend[i], improvement);
 }

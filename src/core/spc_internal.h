@@ -6,7 +6,8 @@
 #ifndef SPC_INTERNAL_H
 #define SPC_INTERNAL_H
 
-#include "spc_core.h"
+#include "compute.h"
+#include "constants.h"
 
 /* The part a subgroup plays in estimating its phase. */
 typedef enum SpcRole
@@ -25,6 +26,7 @@ typedef struct SpcWork
 	size_t		count;
 	SpcPoint   *pt;
 	unsigned char *role;		/* SpcRole per subgroup */
+	signed char *trend;		/* rules: +1 / -1 on points of a flagged trend */
 	double	   *y;				/* plotted statistic, NaN when none */
 	double	   *zone;			/* (y - zone centre) / sigma, NaN when none */
 	double	   *tmp;			/* scratch, count doubles each */

@@ -8,7 +8,7 @@
  * chart's data rules makes its subgroup invalid, and that subgroup takes no
  * part in any estimate.
  */
-#include "spc_core.h"
+#include "subgroup.h"
 
 #include <math.h>
 
@@ -76,17 +76,18 @@ row_is_valid(SpcChartType chart, double x, double n, bool n_isnull)
 }
 
 void
-spc_accum_row(SpcAccum *acc, SpcChartType chart,
-			  double x, bool x_isnull, double n, bool n_isnull,
-			  bool baseline, bool exclude)
+spc_accum_row(SpcAccum *acc, SpcChartType chart, const SpcRow *row)
 {
+	const double x = row->x;
+	const double n = row->n;
+	const bool	n_isnull = row->n_isnull;
 	double		delta;
 
-	if (exclude)
+	if (row->exclude)
 		acc->excluded = true;
-	if (!baseline)
+	if (!row->baseline)
 		acc->not_baseline = true;
-	if (x_isnull)
+	if (row->x_isnull)
 		return;					/* a missing value: the row adds nothing */
 	if (!row_is_valid(chart, x, n, n_isnull))
 	{

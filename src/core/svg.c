@@ -16,8 +16,16 @@
  * the content (or given), so many charts can share one page.  Output is a
  * function of the input alone and grows through the caller's allocator;
  * long renders call the caller's check function now and then.
+ *
+ * Why one file of this length: the layout of a panel is one computation over
+ * shared placement state (Panel, Labels, Rows, PanelPlan): scales, ticks,
+ * lines, value labels, header rows, key and legend each read what the steps
+ * before them placed.  Split across files, that state and some forty helpers
+ * would become a cross-file interface and exported symbols of spc.so (which
+ * PostgreSQL loads with RTLD_GLOBAL) for no reader's benefit.  The sections
+ * below follow the order of the layout.
  */
-#include "spc_core.h"
+#include "svg.h"
 
 #include <math.h>
 #include <stdarg.h>

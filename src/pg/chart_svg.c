@@ -12,6 +12,10 @@
  * group is aggregated, a flat varlena otherwise, and as text the hex of its
  * binary form (exact whatever extra_float_digits says).  The 0.1.0 entry
  * points (internal state) stay for databases still at 0.1.0.
+ *
+ * Why one file of this length: as in phase_summary.c, both generations of
+ * entry points share the state's rows, text arena, binary form and checks;
+ * together they keep those helpers private and the forms alike.
  */
 #include "spc_pg.h"
 

@@ -232,10 +232,7 @@ compute_partition(WindowObject winobj, ChartQuery *q, ChartPartition *part)
 	spc_accum_configure(&acc, &q->args.spec);
 	for (int64 pos = 0; pos < nrows; pos++)
 	{
-		bool		x_isnull,
-					n_isnull;
-		double		x,
-					n;
+		SpcRow		row;
 
 		CHECK_FOR_INTERRUPTS();
 		for (int k = 0; k < (int) lengthof(partition_args) && pos > 0; k++)
@@ -251,11 +248,11 @@ compute_partition(WindowObject winobj, ChartQuery *q, ChartPartition *part)
 			spc_accum_init(&acc);
 			spc_accum_configure(&acc, &q->args.spec);
 		}
-		x = arg_float(winobj, q, ARG_X, pos, &x_isnull);
-		n = arg_float(winobj, q, ARG_N, pos, &n_isnull);
-		spc_accum_row(&acc, chart, x, x_isnull, n, n_isnull,
-					  arg_bool(winobj, q, ARG_BASELINE, pos, true),
-					  arg_bool(winobj, q, ARG_EXCLUDE, pos, false));
+		row.x = arg_float(winobj, q, ARG_X, pos, &row.x_isnull);
+		row.n = arg_float(winobj, q, ARG_N, pos, &row.n_isnull);
+		row.baseline = arg_bool(winobj, q, ARG_BASELINE, pos, true);
+		row.exclude = arg_bool(winobj, q, ARG_EXCLUDE, pos, false);
+		spc_accum_row(&acc, chart, &row);
 	}
 	reserve_subgroup(&subgroups, part, &capacity, nsub);
 	spc_subgroup_finish(&acc, chart, &subgroups[nsub]);

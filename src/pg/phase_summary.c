@@ -15,6 +15,11 @@
  * is the hex of its binary form, so it round-trips bit for bit whatever
  * extra_float_digits says.  The 0.1.0 entry points (internal state with
  * serialise/deserialise) stay for databases still at 0.1.0.
+ *
+ * Why one file of this length: both generations of entry points share the
+ * state's rows, their binary form and the final computation (the static
+ * helpers above the entry points); keeping them together keeps those helpers
+ * private to this file and the two forms of the state provably alike.
  */
 #include "spc_pg.h"
 
@@ -436,10 +441,14 @@ final_phase(FunctionCallInfo fcinfo, const PhaseState *state)
 				spc_accum_init(&acc);
 				spc_accum_configure(&acc, &state->spec);
 			}
-			spc_accum_row(&acc, chart, row->x, (row->flags & ROW_X_NULL) != 0,
-						  row->n, (row->flags & ROW_N_NULL) != 0,
-						  (row->flags & ROW_BASELINE) != 0,
-						  (row->flags & ROW_EXCLUDE) != 0);
+			spc_accum_row(&acc, chart, &(SpcRow) {
+							  .x = row->x,
+							  .n = row->n,
+							  .x_isnull = (row->flags & ROW_X_NULL) != 0,
+							  .n_isnull = (row->flags & ROW_N_NULL) != 0,
+							  .baseline = (row->flags & ROW_BASELINE) != 0,
+							  .exclude = (row->flags & ROW_EXCLUDE) != 0,
+						  });
 		}
 		spc_subgroup_finish(&acc, chart, &subgroups[nsub++]);
 	}

@@ -15,7 +15,8 @@
 
 #include <math.h>
 
-#include "../core/spc_core.h"
+#include "../core/compute.h"
+#include "../core/svg.h"
 
 /* Parsed text arguments of one call, cached for as long as they repeat. */
 typedef struct SpcArgs
@@ -126,8 +127,8 @@ extern text *SpcRenderSvg(const SpcSvgRow *rows, int64 count, SpcSvgAxis axis, c
 extern MemoryContext SpcAggregateContext(FunctionCallInfo fcinfo, const char *caller);
 
 /* 22P03 for an aggregate state (serialised or flat) that fails its checks. */
-/* 18 replaced the attribute pg_attribute_noreturn() by the prefix pg_noreturn */
 #if PG_VERSION_NUM >= 180000
+/* PostgreSQL 18 replaced pg_attribute_noreturn() by a leading pg_noreturn */
 pg_noreturn extern void SpcReportBadState(const char *aggregate);
 #else
 extern void SpcReportBadState(const char *aggregate) pg_attribute_noreturn();

@@ -7,7 +7,8 @@
  * peer of the previous row).  The core must not crash, and its answer must
  * keep its invariants.
  */
-#include "spc_core.h"
+#include "compute.h"
+#include "svg.h"
 #include "fuzz_check.h"
 
 #include <math.h>
@@ -53,7 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char		rules_text[160];
 	SpcSubgroup sg[MAX_ROWS];
 	SpcPoint	pt[MAX_ROWS];
-	static double scratch[(MAX_ROWS * (4 * sizeof(double) + 2 * sizeof(size_t) + 2) + 64) / sizeof(double) + 1];
+	static double scratch[(MAX_ROWS * (4 * sizeof(double) + 2 * sizeof(size_t) + 3) + 64) / sizeof(double) + 1];
 	SpcAccum	acc;
 	size_t		nsub = 0;
 	size_t		nrows;
@@ -104,7 +105,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			spc_accum_init(&acc);
 			spc_accum_configure(&acc, &spec);
 		}
-		spc_accum_row(&acc, spec.type, x, flags & 0x01, n, flags & 0x02, !(flags & 0x04), flags & 0x08);
+		spc_accum_row(&acc, spec.type, &(SpcRow) {
+						  .x = x, .n = n, .x_isnull = flags & 0x01, .n_isnull = flags & 0x02,
+						  .baseline = !(flags & 0x04), .exclude = flags & 0x08,
+					  });
 	}
 	if (nrows > 0)
 		spc_subgroup_finish(&acc, spec.type, &sg[nsub++]);

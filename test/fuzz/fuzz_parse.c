@@ -5,7 +5,7 @@
  * parsers.  They must not crash, and the word they report must be a
  * terminated string that fits its buffer.
  */
-#include "spc_core.h"
+#include "spec.h"
 
 #include <math.h>
 #include <stdlib.h>

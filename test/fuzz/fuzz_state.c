@@ -12,7 +12,7 @@
  * equal to itself.  (The hex and varlena framing is PostgreSQL's, covered by
  * the pg_regress suites agg_state and phase_summary_options.)
  */
-#include "spc_core.h"
+#include "compute.h"
 #include "fuzz_check.h"
 
 #include <math.h>
@@ -79,7 +79,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static Row	rows[MAX_ROWS];
 	static SpcSubgroup sg[MAX_ROWS];
 	static SpcPoint pt[MAX_ROWS];
-	static double scratch[(MAX_ROWS * (4 * sizeof(double) + 2 * sizeof(size_t) + 2) + 64) / sizeof(double) + 1];
+	static double scratch[(MAX_ROWS * (4 * sizeof(double) + 2 * sizeof(size_t) + 3) + 64) / sizeof(double) + 1];
 	SpcAccum	acc;
 	size_t		nrows = 0,
 				nsub = 0;
@@ -136,9 +136,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			spc_accum_init(&acc);
 			spc_accum_configure(&acc, &spec);
 		}
-		spc_accum_row(&acc, spec.type, rows[i].x, rows[i].flags & ROW_X_NULL, rows[i].n,
-					  rows[i].flags & ROW_N_NULL, rows[i].flags & ROW_BASELINE,
-					  rows[i].flags & ROW_EXCLUDE);
+		spc_accum_row(&acc, spec.type, &(SpcRow) {
+						  .x = rows[i].x,
+						  .n = rows[i].n,
+						  .x_isnull = rows[i].flags & ROW_X_NULL,
+						  .n_isnull = rows[i].flags & ROW_N_NULL,
+						  .baseline = rows[i].flags & ROW_BASELINE,
+						  .exclude = rows[i].flags & ROW_EXCLUDE,
+					  });
 	}
 	spc_subgroup_finish(&acc, spec.type, &sg[nsub++]);
 	spc_default_rules(spec.type, &rules);

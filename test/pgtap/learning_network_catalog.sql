@@ -5,7 +5,25 @@ BEGIN;
 CREATE EXTENSION pgtap;
 CREATE EXTENSION learning_network CASCADE;
 
-SELECT plan(20);
+SELECT plan(24);
+
+-- names that collided before 0.2.0: internal views named like their base
+-- tables, and spc's result type named like the table phase
+SELECT is_empty($$SELECT i.relname FROM pg_class i JOIN pg_class t ON t.relname = i.relname
+                  WHERE i.relnamespace = 'learning_network_internal'::regnamespace
+                    AND t.relnamespace = 'learning_network'::regnamespace$$,
+  'no relation of learning_network_internal is named like one of learning_network');
+SELECT is_empty($$SELECT t.typname FROM pg_type t JOIN pg_class c ON c.relname = t.typname
+                  WHERE t.typnamespace = 'spc'::regnamespace AND t.typtype = 'c' AND t.typrelid <> c.oid
+                    AND c.relnamespace = 'learning_network'::regnamespace$$,
+  'no composite type of spc is named like a relation of learning_network');
+SELECT hasnt_function('learning_network', 'load_demo', ARRAY['integer'],
+  'the production extension has no demo loader (it is learning_network_demo''s)');
+CREATE EXTENSION learning_network_demo;
+SELECT is((SELECT e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+           WHERE d.classid = 'pg_proc'::regclass AND d.objid = 'learning_network.load_demo(integer)'::regprocedure
+             AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'),
+          'learning_network_demo'::name, 'load_demo belongs to learning_network_demo, in schema learning_network');
 
 SELECT has_extension('learning_network');
 SELECT tables_are('learning_network', ARRAY['collaborative', 'cohort', 'facility', 'project', 'measure',

@@ -155,7 +155,7 @@ INSERT INTO probe (name, query)
 SELECT 'table ' || c.relname, format('SELECT count(*)::text FROM learning_network.%I', c.relname)
 FROM pg_class c WHERE c.relnamespace = 'learning_network'::regnamespace AND c.relkind = 'r';
 INSERT INTO probe (name, query) VALUES
-  ('internal observation', 'SELECT count(*)::text FROM learning_network_internal.observation'),
+  ('internal observation', 'SELECT count(*)::text FROM learning_network_internal.observation_visible'),
   ('internal caller_facility', 'SELECT learning_network_internal.caller_facility()::text');
 -- writes to A1's project, phase and annotation, A2's sharing, the
 -- publication; each answers a value, or an error

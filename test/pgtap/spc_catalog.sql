@@ -5,12 +5,15 @@ BEGIN;
 CREATE EXTENSION pgtap;
 CREATE EXTENSION spc;
 
-SELECT plan(42);
+SELECT plan(44);
 
 SELECT has_extension('spc');
 SELECT has_schema('spc');
 SELECT has_type('spc', 'point', 'type spc.point');
-SELECT has_type('spc', 'phase', 'type spc.phase');
+SELECT has_type('spc', 'phase_stats', 'type spc.phase_stats (spc.phase_summary''s result)');
+SELECT has_domain('spc', 'phase', 'spc.phase, the 0.1.0 name, kept as a domain');
+SELECT is((SELECT format_type(typbasetype, NULL) FROM pg_type WHERE oid = 'spc.phase'::regtype), 'spc.phase_stats',
+  'spc.phase is a domain over spc.phase_stats');
 SELECT columns_are('spc', 'point',
   ARRAY['y', 'cl', 'lcl', 'ucl', 'sigma', 'signal', 'signals', 'variation', 'y_lower'], 'spc.point fields');
 

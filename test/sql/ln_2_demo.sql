@@ -1,9 +1,15 @@
 -- learning_network: the demo network, and what each view shows of it.
 SET extra_float_digits = 0;
 
+-- The demo loader is an extension of its own: the production install has none.
+SELECT count(*) AS production_has_load_demo FROM pg_proc WHERE proname = 'load_demo';
+CREATE EXTENSION learning_network_demo;
 SELECT * FROM learning_network.load_demo();
 -- A second load would mix with the data: refused.
 SELECT learning_network.load_demo();
+-- Dropping the demo extension removes the loader and keeps what it loaded.
+DROP EXTENSION learning_network_demo;
+SELECT count(*) AS production_has_load_demo FROM pg_proc WHERE proname = 'load_demo';
 
 SELECT c.code, count(DISTINCT p.project_id) AS projects, count(*) AS weeks,
        min(o.week_start) AS first_week, max(o.week_start) AS last_week
@@ -103,7 +109,7 @@ WITH anchor AS (
   SELECT f.*, m.kind, m.multiplier,
          sum(f.x) OVER t / sum(f.n) OVER t AS p0, count(*) OVER t AS facilities
   FROM per_facility f
-  JOIN learning_network_internal.measure m ON m.measure_id = f.measure_id AND m.kind IN ('proportion', 'rate')
+  JOIN learning_network_internal.measure_visible m ON m.measure_id = f.measure_id AND m.kind IN ('proportion', 'rate')
   WINDOW t AS (PARTITION BY f.measure_id, f.window_weeks)
 ), z AS (
   SELECT s.*, v.unit_variance,
@@ -121,7 +127,7 @@ WITH anchor AS (
          d.x / d.n NOT BETWEEN l.lower95 AND l.upper95 AS outside95,
          d.x / d.n NOT BETWEEN l.lower998 AND l.upper998 AS outside998
   FROM dispersed d
-  JOIN learning_network_internal.facility fa ON fa.facility_id = d.facility_id
+  JOIN learning_network_internal.facility_visible fa ON fa.facility_id = d.facility_id
   CROSS JOIN LATERAL (
     SELECT sqrt(greatest(d.phi, 1) * d.unit_variance / d.n) AS se,
            CASE WHEN d.kind = 'proportion' THEN 1 ELSE 'Infinity'::double precision END AS ceiling) s
@@ -191,7 +197,7 @@ FROM before b FULL JOIN learning_network.series_status n USING (project_id, faci
 WITH parents AS (
   SELECT DISTINCT o.project_id, e.parent_measure_id AS measure_id
   FROM learning_network.observation o
-  JOIN learning_network_internal.measure e ON e.measure_id = o.measure_id AND e.parent_measure_id IS NOT NULL
+  JOIN learning_network_internal.measure_visible e ON e.measure_id = o.measure_id AND e.parent_measure_id IS NOT NULL
 ), before AS (
   SELECT p.project_id, p.measure_id, f.measure_id AS element_measure_id, f.code, f.name, f.failures, f.audited,
          f.failures::double precision / nullif(sum(f.failures) OVER w, 0) AS failure_share,

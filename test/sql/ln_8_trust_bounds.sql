@@ -5,7 +5,7 @@ SET client_min_messages = warning;
 SET learning_network.allow_drop = on;
 DROP EXTENSION IF EXISTS learning_network CASCADE;
 RESET learning_network.allow_drop;
-CREATE EXTENSION learning_network;
+CREATE EXTENSION learning_network_demo CASCADE;
 SELECT count(*) > 0 AS demo_loaded FROM learning_network.load_demo();
 RESET client_min_messages;
 

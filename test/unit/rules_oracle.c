@@ -9,6 +9,7 @@
  * sigma, and which points are included.
  */
 #include "rules_oracle.h"
+#include "constants.h"
 
 #include <math.h>
 #include <stdlib.h>

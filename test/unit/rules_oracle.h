@@ -6,7 +6,7 @@
 #ifndef RULES_ORACLE_H
 #define RULES_ORACLE_H
 
-#include "spc_core.h"
+#include "compute.h"
 
 /*
  * Expected codes (without 'invalid') of every point, from what spc.chart

@@ -6,7 +6,8 @@
  * I charts, freeze, cl, multiply, phases without baseline, undirected signals
  * and the cumulative charts (ewma, cusum, bcusum, racusum).
  */
-#include "spc_core.h"
+#include "compute.h"
+#include "constants.h"
 #include "unit.h"
 
 #include <stdlib.h>

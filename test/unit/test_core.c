@@ -6,7 +6,8 @@
  * values, and degenerate partitions.  Prints TAP-style failures and a closing
  * "N passed, N failed" line; exits non-zero on any failure.
  */
-#include "spc_core.h"
+#include "compute.h"
+#include "constants.h"
 #include "unit.h"
 
 #include <stdlib.h>
@@ -38,10 +39,14 @@ unit_compute(const Series *s, SpcImprovement improvement, SpcPoint *points, SpcP
 		SpcAccum	acc;
 
 		spc_accum_init(&acc);
-		spc_accum_row(&acc, spec.type, s->x[i], isnan(s->x[i]),
-					  s->n ? s->n[i] : 0.0, s->n == NULL,
-					  s->baseline ? s->baseline[i] != 0 : true,
-					  s->exclude ? s->exclude[i] != 0 : false);
+		spc_accum_row(&acc, spec.type, &(SpcRow) {
+						  .x = s->x[i],
+						  .x_isnull = isnan(s->x[i]),
+						  .n = s->n ? s->n[i] : 0.0,
+						  .n_isnull = s->n == NULL,
+						  .baseline = s->baseline ? s->baseline[i] != 0 : true,
+						  .exclude = s->exclude ? s->exclude[i] != 0 : false,
+					  });
 		spc_subgroup_finish(&acc, spec.type, &sg[i]);
 	}
 	spc_compute(&spec, &rules, improvement, sg, s->count, points, phase, scratch);
@@ -187,16 +192,16 @@ test_subgroups(void)
 	SpcSubgroup sg;
 
 	spc_accum_init(&acc);
-	spc_accum_row(&acc, SPC_CHART_P, 3, false, 10, false, true, false);
-	spc_accum_row(&acc, SPC_CHART_P, 4, false, 20, false, true, false);
+	spc_accum_row(&acc, SPC_CHART_P, &(SpcRow) {.x = 3, .n = 10, .baseline = true});
+	spc_accum_row(&acc, SPC_CHART_P, &(SpcRow) {.x = 4, .n = 20, .baseline = true});
 	spc_subgroup_finish(&acc, SPC_CHART_P, &sg);
 	CHECK(sg.status == SPC_STATUS_OK && sg.x == 7 && sg.n == 30, "peer counts are summed");
 
 	spc_accum_init(&acc);
-	spc_accum_row(&acc, SPC_CHART_XBAR, 1, false, 0, true, true, false);
-	spc_accum_row(&acc, SPC_CHART_XBAR, 2, false, 0, true, true, false);
-	spc_accum_row(&acc, SPC_CHART_XBAR, 6, false, 0, true, true, true);
-	spc_accum_row(&acc, SPC_CHART_XBAR, 0, true, 0, true, false, false);
+	spc_accum_row(&acc, SPC_CHART_XBAR, &(SpcRow) {.x = 1, .n = 0, .n_isnull = true, .baseline = true});
+	spc_accum_row(&acc, SPC_CHART_XBAR, &(SpcRow) {.x = 2, .n = 0, .n_isnull = true, .baseline = true});
+	spc_accum_row(&acc, SPC_CHART_XBAR, &(SpcRow) {.x = 6, .n = 0, .n_isnull = true, .baseline = true, .exclude = true});
+	spc_accum_row(&acc, SPC_CHART_XBAR, &(SpcRow) {.x = 0, .x_isnull = true, .n = 0, .n_isnull = true});
 	spc_subgroup_finish(&acc, SPC_CHART_XBAR, &sg);
 	CHECK(sg.x == 3 && sg.n == 3 && close_to(sg.sd, sqrt(7), 1e-14) && sg.range == 5 &&
 		  sg.excluded && !sg.baseline, "peer observations: mean, sd, range, flags");
@@ -231,21 +236,21 @@ test_subgroups(void)
 		{
 			spc_accum_init(&acc);
 			/* NaN is a value here, not SQL NULL: the glue passes isnull separately */
-			spc_accum_row(&acc, bad[k].chart, bad[k].x, false, bad[k].n, bad[k].n_isnull, true, false);
+			spc_accum_row(&acc, bad[k].chart, &(SpcRow) {.x = bad[k].x, .n = bad[k].n, .n_isnull = bad[k].n_isnull, .baseline = true});
 			spc_subgroup_finish(&acc, bad[k].chart, &sg);
 			CHECK(sg.status == SPC_STATUS_INVALID, "invalid: %s", bad[k].what);
 		}
 	}
 
 	spc_accum_init(&acc);
-	spc_accum_row(&acc, SPC_CHART_C, 1e308, false, 0, true, true, false);
-	spc_accum_row(&acc, SPC_CHART_C, 1e308, false, 0, true, true, false);
+	spc_accum_row(&acc, SPC_CHART_C, &(SpcRow) {.x = 1e308, .n = 0, .n_isnull = true, .baseline = true});
+	spc_accum_row(&acc, SPC_CHART_C, &(SpcRow) {.x = 1e308, .n = 0, .n_isnull = true, .baseline = true});
 	spc_subgroup_finish(&acc, SPC_CHART_C, &sg);
 	CHECK(sg.status == SPC_STATUS_INVALID, "overflowing sum is invalid");
 
 	spc_accum_init(&acc);
-	spc_accum_row(&acc, SPC_CHART_XBAR, 1e308, false, 0, true, true, false);
-	spc_accum_row(&acc, SPC_CHART_XBAR, -1e308, false, 0, true, true, false);
+	spc_accum_row(&acc, SPC_CHART_XBAR, &(SpcRow) {.x = 1e308, .n = 0, .n_isnull = true, .baseline = true});
+	spc_accum_row(&acc, SPC_CHART_XBAR, &(SpcRow) {.x = -1e308, .n = 0, .n_isnull = true, .baseline = true});
 	spc_subgroup_finish(&acc, SPC_CHART_XBAR, &sg);
 	CHECK(sg.status == SPC_STATUS_INVALID, "overflowing range is invalid");
 }

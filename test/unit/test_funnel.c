@@ -8,6 +8,7 @@
  * parser, and the degenerate partitions.
  */
 #include "funnel.h"
+#include "distributions.h"
 #include "unit.h"
 
 #include <stdlib.h>

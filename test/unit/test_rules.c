@@ -6,7 +6,7 @@
  * missing and excluded points, frozen baselines, presets and parameters.
  * Threshold cases, one per rule, are in test/sql/rules.sql.
  */
-#include "spc_core.h"
+#include "compute.h"
 #include "rules_oracle.h"
 #include "unit.h"
 

@@ -6,7 +6,7 @@
  * shapes for signals, runs signals on the centre line, the check callback
  * on long renders, small multiples and the icons.
  */
-#include "spc_core.h"
+#include "svg.h"
 #include "unit.h"
 
 #include <stdlib.h>

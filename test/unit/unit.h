@@ -9,6 +9,8 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "compute.h"
+
 extern int	unit_passed;
 extern int	unit_failed;
 

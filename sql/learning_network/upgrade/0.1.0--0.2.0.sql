@@ -143,3 +143,30 @@ ALTER TABLE @extschema@.goal
 
 -- spc 0.2.0's default rules for control charts are limits and anhoej
 COMMENT ON COLUMN @extschema@.measure.rules IS 'The spc.chart rules argument; NULL for the chart''s default (limits and anhoej; anhoej for run charts).';
+
+-- The demo loader leaves the production extension: from 0.2.0 it belongs to
+-- the extension learning_network_demo (CREATE EXTENSION learning_network_demo
+-- after this update brings it back, in the same schema).  The rows a demo
+-- loaded stay: they are learning_network's data.
+DROP FUNCTION IF EXISTS @extschema@.load_demo(integer);
+
+-- The owner-rights views of learning_network_internal were named exactly like
+-- the base tables they read (learning_network_internal.observation over
+-- learning_network.observation): they get a suffix of their own.  Renamed in
+-- place so the client views that read them keep their dependencies; the
+-- sources then replace both.  Only the extension's own views use them (no
+-- client role may use the schema), so no old name is kept.
+ALTER VIEW learning_network_internal.collaborative RENAME TO collaborative_visible;
+ALTER VIEW learning_network_internal.cohort RENAME TO cohort_visible;
+ALTER VIEW learning_network_internal.measure RENAME TO measure_visible;
+ALTER VIEW learning_network_internal.facility RENAME TO facility_visible;
+ALTER VIEW learning_network_internal.project RENAME TO project_visible;
+ALTER VIEW learning_network_internal.observation RENAME TO observation_visible;
+ALTER VIEW learning_network_internal.observation_history RENAME TO observation_history_visible;
+ALTER VIEW learning_network_internal.phase RENAME TO phase_visible;
+ALTER VIEW learning_network_internal.annotation RENAME TO annotation_visible;
+ALTER VIEW learning_network_internal.goal RENAME TO goal_visible;
+ALTER VIEW learning_network_internal.sharing RENAME TO sharing_visible;
+ALTER VIEW learning_network_internal.publication RENAME TO publication_visible;
+ALTER VIEW learning_network_internal.publication_contributor RENAME TO publication_contributor_visible;
+ALTER VIEW learning_network_internal.publication_cell RENAME TO publication_cell_visible;

@@ -26,3 +26,10 @@ COMMENT ON COLUMN @extschema@.point.variation IS
 
 -- spc.pareto's and spc.series_status's types (sql/spc/summary_types.sql at install)
 --@include sql/spc/summary_types.sql
+
+-- spc.phase is renamed spc.phase_stats: the name collided with the table
+-- learning_network.phase.  Renamed in place, so the aggregates' final
+-- function, users' views and columns of the type follow it; the old name
+-- stays as a domain over the new type (sql/spc/compat_types.sql).
+ALTER TYPE @extschema@.phase RENAME TO phase_stats;
+--@include sql/spc/compat_types.sql

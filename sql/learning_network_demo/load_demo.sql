@@ -1,4 +1,8 @@
--- the demo network
+-- the demo network: learning_network_demo's one function.  It lives in schema
+-- learning_network (the control file's schema, so @extschema@ is
+-- learning_network) but belongs to this extension: a production install of
+-- learning_network has no demo loader, and DROP EXTENSION
+-- learning_network_demo removes the loader and keeps the rows it loaded.
 
 CREATE OR REPLACE FUNCTION @extschema@.load_demo(seed integer DEFAULT 20220425)
 RETURNS TABLE (relation text, row_count bigint)
@@ -204,3 +208,7 @@ END $$;
 
 COMMENT ON FUNCTION @extschema@.load_demo(integer) IS
   'Loads a demo network into an empty database: two cohorts per collaborative, 40 facilities, two and a half to three years of weekly data per project (mammography positioning rising from about 51 % to 86 % over the course), phases, PDSA annotations, goals, sharing tiers (most facilities share with the network, two per collaborative publicly, one privately), missing, corrected, excluded and deleted weeks. Deterministic for a given seed. Returns the row counts.';
+
+-- like every function of learning_network: no client runs it, only its owner
+-- (the installing superuser) and whom they grant it to
+REVOKE ALL ON FUNCTION @extschema@.load_demo(integer) FROM PUBLIC;
