@@ -14,7 +14,7 @@ CORE_OBJS = src/core/spec.o src/core/constants.o src/core/subgroup.o \
 	src/core/assurance.o src/core/svg.o src/core/cumulative.o src/core/funnel.o \
 	src/core/distributions.o src/core/names.o
 OBJS = $(CORE_OBJS) src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o \
-	src/pg/funnel_window.o src/pg/svg_render.o src/pg/drop_guard.o src/pg/series_status.o
+	src/pg/funnel_window.o src/pg/svg_render.o src/pg/drop_guard.o src/pg/series_summary.o
 PGFILEDESC = "spc - statistical process control"
 
 # Control files live in control/, scripts in sql/; all install to
@@ -68,7 +68,7 @@ sql/learning_network_demo--$(EXTVERSION).sql: $(DEMO_SQL) scripts/build-sql.sh M
 CORE_HEADERS = $(wildcard src/core/*.h)
 $(OBJS): $(CORE_HEADERS)
 $(OBJS:.o=.bc): $(CORE_HEADERS)
-src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o src/pg/funnel_window.o src/pg/svg_render.o src/pg/series_status.o: src/pg/spc_pg.h
+src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o src/pg/funnel_window.o src/pg/svg_render.o src/pg/series_summary.o: src/pg/spc_pg.h
 
 # C unit tests of the pure core: no server, no PostgreSQL headers.
 UNIT_CFLAGS = -std=c99 -pedantic -Wall -Wextra -Werror -O2 -g

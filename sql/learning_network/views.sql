@@ -214,13 +214,13 @@ COMMENT ON COLUMN @extschema@.chart_points.signal_y IS 'y on signal weeks only, 
 
 CREATE OR REPLACE VIEW @extschema@.series_status WITH (security_invoker = true, security_barrier = true) AS
 WITH counted AS (
-  -- one pass over the series: spc.series_status over its points (a week is
+  -- one pass over the series: spc.series_summary over its points (a week is
   -- present when it has a value or invalid numbers, i.e. it was reported);
   -- every window keeps the series key, so a filter on project or measure
   -- reaches the base tables
   SELECT cp.*,
          min(cp.week_start) OVER series AS first_week,
-         spc.series_status(ROW(cp.y, cp.cl, cp.lcl, cp.ucl, cp.sigma, cp.signal,
+         spc.series_summary(ROW(cp.y, cp.cl, cp.lcl, cp.ucl, cp.sigma, cp.signal,
                                CASE WHEN cp.invalid THEN ARRAY['invalid'] ELSE '{}'::text[] END,
                                cp.variation, NULL)::spc.point,
                            cp.phase_start::text)
@@ -245,7 +245,7 @@ JOIN learning_network_internal.measure_visible m ON m.measure_id = c.measure_id
 WHERE c.week_index = (c.status).latest_index;
 
 COMMENT ON VIEW @extschema@.series_status IS
-  'One row per project and measure: where the series stands now - latest week, its variation (improvement, concern, common cause, or special cause without direction), signals in the current phase, weeks missing, and assurance against the goal (pass, fail, hit_and_miss). Built on spc.series_status.';
+  'One row per project and measure: where the series stands now - latest week, its variation (improvement, concern, common cause, or special cause without direction), signals in the current phase, weeks missing, and assurance against the goal (pass, fail, hit_and_miss). Built on spc.series_summary.';
 COMMENT ON COLUMN @extschema@.series_status.project_id IS 'Project identifier.';
 COMMENT ON COLUMN @extschema@.series_status.project_title IS 'Project title.';
 COMMENT ON COLUMN @extschema@.series_status.facility_id IS 'Facility identifier.';

@@ -1,5 +1,5 @@
 -- Summaries an analyst builds on their own tables: a Pareto of categories
--- (spc.pareto) and where a series stands now (spc.series_status over
+-- (spc.pareto) and where a series stands now (spc.series_summary over
 -- spc.chart's points).  learning_network's element_pareto and series_status
 -- are built on them.
 
@@ -71,61 +71,61 @@ COMMENT ON COLUMN @extschema@.pareto_item.share IS 'amount / total of all catego
 COMMENT ON COLUMN @extschema@.pareto_item.cumulative_share IS 'Share of this category and every one before it in the Pareto order (NULL when the total is 0).';
 
 -- ----------------------------------------------------------- series status
--- In C (src/pg/series_status.c): the state is a few counters and a copy of
+-- In C (src/pg/series_summary.c): the state is a few counters and a copy of
 -- the latest point, read once per row of every series.
 
-CREATE OR REPLACE FUNCTION @extschema@.series_status_step(state internal, point @extschema@.point, phase text)
+CREATE OR REPLACE FUNCTION @extschema@.series_summary_step(state internal, point @extschema@.point, phase text)
 RETURNS internal
-AS 'MODULE_PATHNAME', 'spc_series_status_step'
+AS 'MODULE_PATHNAME', 'spc_series_summary_step'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-CREATE OR REPLACE FUNCTION @extschema@.series_status_step(state internal, point @extschema@.point)
+CREATE OR REPLACE FUNCTION @extschema@.series_summary_step(state internal, point @extschema@.point)
 RETURNS internal
-AS 'MODULE_PATHNAME', 'spc_series_status_step_nophase'
+AS 'MODULE_PATHNAME', 'spc_series_summary_step_nophase'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-CREATE OR REPLACE FUNCTION @extschema@.series_status_final(state internal)
-RETURNS @extschema@.series_status
-AS 'MODULE_PATHNAME', 'spc_series_status_final'
+CREATE OR REPLACE FUNCTION @extschema@.series_summary_final(state internal)
+RETURNS @extschema@.series_summary
+AS 'MODULE_PATHNAME', 'spc_series_summary_final'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-CREATE OR REPLACE AGGREGATE @extschema@.series_status(point @extschema@.point, phase text) (
-  SFUNC = @extschema@.series_status_step,
+CREATE OR REPLACE AGGREGATE @extschema@.series_summary(point @extschema@.point, phase text) (
+  SFUNC = @extschema@.series_summary_step,
   STYPE = internal,
-  FINALFUNC = @extschema@.series_status_final,
+  FINALFUNC = @extschema@.series_summary_final,
   FINALFUNC_MODIFY = READ_ONLY,
   PARALLEL = SAFE
 );
 
-CREATE OR REPLACE AGGREGATE @extschema@.series_status(point @extschema@.point) (
-  SFUNC = @extschema@.series_status_step,
+CREATE OR REPLACE AGGREGATE @extschema@.series_summary(point @extschema@.point) (
+  SFUNC = @extschema@.series_summary_step,
   STYPE = internal,
-  FINALFUNC = @extschema@.series_status_final,
+  FINALFUNC = @extschema@.series_summary_final,
   FINALFUNC_MODIFY = READ_ONLY,
   PARALLEL = SAFE
 );
 
-COMMENT ON FUNCTION @extschema@.series_status_step(internal, @extschema@.point, text) IS
-  'State step of spc.series_status: counts the point and remembers the latest present one and its phase''s signals.';
-COMMENT ON FUNCTION @extschema@.series_status_step(internal, @extschema@.point) IS
-  'State step of spc.series_status(point): one phase.';
-COMMENT ON FUNCTION @extschema@.series_status_final(internal) IS
-  'Final function of spc.series_status (does not modify its state: usable as a window aggregate).';
-COMMENT ON AGGREGATE @extschema@.series_status(@extschema@.point, text) IS
-  'Where a series stands now, from spc.chart''s points in time order: spc.series_status(c, phase ORDER BY t) over one series (GROUP BY the series). Counts points, missing points and signals, and gives the latest present point (a value, or invalid data) with its limits, signals and variation, its phase and the signals in that phase. Without ORDER BY the order is undefined.';
-COMMENT ON AGGREGATE @extschema@.series_status(@extschema@.point) IS
-  'spc.series_status without phases: the whole series is one phase.';
-COMMENT ON TYPE @extschema@.series_status IS 'Where a series stands now (spc.series_status).';
-COMMENT ON COLUMN @extschema@.series_status.n_points IS 'Points (rows) in the series.';
-COMMENT ON COLUMN @extschema@.series_status.n_missing IS 'Points without a value that are not invalid data (missing weeks).';
-COMMENT ON COLUMN @extschema@.series_status.n_signals IS 'Points that signal.';
-COMMENT ON COLUMN @extschema@.series_status.latest_index IS 'Position (1-based, in the aggregate''s order) of the latest present point; the last point when none is present.';
-COMMENT ON COLUMN @extschema@.series_status.latest_y IS 'y of the latest present point.';
-COMMENT ON COLUMN @extschema@.series_status.latest_cl IS 'Centre line at the latest present point.';
-COMMENT ON COLUMN @extschema@.series_status.latest_lcl IS 'Lower limit at the latest present point.';
-COMMENT ON COLUMN @extschema@.series_status.latest_ucl IS 'Upper limit at the latest present point.';
-COMMENT ON COLUMN @extschema@.series_status.latest_signal IS 'The latest present point signals.';
-COMMENT ON COLUMN @extschema@.series_status.latest_signals IS 'Rule codes of the latest present point.';
-COMMENT ON COLUMN @extschema@.series_status.latest_variation IS 'Variation of the latest present point (improvement, concern, common_cause...).';
-COMMENT ON COLUMN @extschema@.series_status.current_phase IS 'Phase of the latest present point (the phase argument; NULL without it).';
-COMMENT ON COLUMN @extschema@.series_status.current_phase_signals IS 'Signalling points in that phase.';
+COMMENT ON FUNCTION @extschema@.series_summary_step(internal, @extschema@.point, text) IS
+  'State step of spc.series_summary: counts the point and remembers the latest present one and its phase''s signals.';
+COMMENT ON FUNCTION @extschema@.series_summary_step(internal, @extschema@.point) IS
+  'State step of spc.series_summary(point): one phase.';
+COMMENT ON FUNCTION @extschema@.series_summary_final(internal) IS
+  'Final function of spc.series_summary (does not modify its state: usable as a window aggregate).';
+COMMENT ON AGGREGATE @extschema@.series_summary(@extschema@.point, text) IS
+  'Where a series stands now, from spc.chart''s points in time order: spc.series_summary(c, phase ORDER BY t) over one series (GROUP BY the series). Counts points, missing points and signals, and gives the latest present point (a value, or invalid data) with its limits, signals and variation, its phase and the signals in that phase. Without ORDER BY the order is undefined.';
+COMMENT ON AGGREGATE @extschema@.series_summary(@extschema@.point) IS
+  'spc.series_summary without phases: the whole series is one phase.';
+COMMENT ON TYPE @extschema@.series_summary IS 'Where a series stands now (spc.series_summary).';
+COMMENT ON COLUMN @extschema@.series_summary.n_points IS 'Points (rows) in the series.';
+COMMENT ON COLUMN @extschema@.series_summary.n_missing IS 'Points without a value that are not invalid data (missing weeks).';
+COMMENT ON COLUMN @extschema@.series_summary.n_signals IS 'Points that signal.';
+COMMENT ON COLUMN @extschema@.series_summary.latest_index IS 'Position (1-based, in the aggregate''s order) of the latest present point; the last point when none is present.';
+COMMENT ON COLUMN @extschema@.series_summary.latest_y IS 'y of the latest present point.';
+COMMENT ON COLUMN @extschema@.series_summary.latest_cl IS 'Centre line at the latest present point.';
+COMMENT ON COLUMN @extschema@.series_summary.latest_lcl IS 'Lower limit at the latest present point.';
+COMMENT ON COLUMN @extschema@.series_summary.latest_ucl IS 'Upper limit at the latest present point.';
+COMMENT ON COLUMN @extschema@.series_summary.latest_signal IS 'The latest present point signals.';
+COMMENT ON COLUMN @extschema@.series_summary.latest_signals IS 'Rule codes of the latest present point.';
+COMMENT ON COLUMN @extschema@.series_summary.latest_variation IS 'Variation of the latest present point (improvement, concern, common_cause...).';
+COMMENT ON COLUMN @extschema@.series_summary.current_phase IS 'Phase of the latest present point (the phase argument; NULL without it).';
+COMMENT ON COLUMN @extschema@.series_summary.current_phase_signals IS 'Signalling points in that phase.';

@@ -1,4 +1,4 @@
--- types of spc.pareto and spc.series_status (install only; the upgrade
+-- types of spc.pareto and spc.series_summary (install only; the upgrade
 -- creates them in upgrade/0.1.0--0.2.0.sql)
 
 CREATE TYPE @extschema@.pareto_item AS (
@@ -8,7 +8,7 @@ CREATE TYPE @extschema@.pareto_item AS (
   cumulative_share double precision
 );
 
-CREATE TYPE @extschema@.series_status AS (
+CREATE TYPE @extschema@.series_summary AS (
   n_points integer,
   n_missing integer,
   n_signals integer,

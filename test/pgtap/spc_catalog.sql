@@ -86,9 +86,9 @@ SELECT is_empty($$SELECT signature FROM spc_functions WHERE obj_description(oid,
   'every function and aggregate has a comment');
 SELECT is_empty($$
   SELECT a.aggfnoid::regprocedure FROM pg_aggregate a JOIN spc_functions f ON f.oid = a.aggfnoid
-  WHERE f.proname <> 'series_status' AND (a.aggcombinefn = 0 OR (a.aggtranstype = 'internal'::regtype
+  WHERE f.proname <> 'series_summary' AND (a.aggcombinefn = 0 OR (a.aggtranstype = 'internal'::regtype
         AND (a.aggserialfn = 0 OR a.aggdeserialfn = 0)))$$,
-  'every aggregate has a combine function (but spc.series_status, which reads its rows in the call''s ORDER BY, '
+  'every aggregate has a combine function (but spc.series_summary, which reads its rows in the call''s ORDER BY, '
   'where PostgreSQL never aggregates in parts, so it needs neither), and serial/deserial for internal states');
 SELECT is_empty($$
   SELECT a.aggfnoid::regprocedure FROM pg_aggregate a JOIN spc_functions f ON f.oid = a.aggfnoid

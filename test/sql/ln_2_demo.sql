@@ -160,7 +160,7 @@ FROM learning_network.data_completeness
 WHERE measure_code IN ('MAMMO_POS_PASS', 'LCS_VOLUME', 'RFU_OPEN_OVERDUE')
 GROUP BY 1 ORDER BY 1;
 
--- series_status is built on spc.series_status: every row of the demo equals
+-- series_status is built on spc.series_summary: every row of the demo equals
 -- the 0.2.0 definition before it (window counts over chart_points).
 WITH counted AS (
   SELECT cp.*,

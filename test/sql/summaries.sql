@@ -1,4 +1,4 @@
--- spc.pareto and spc.series_status: summaries over an analyst's own tables.
+-- spc.pareto and spc.series_summary: summaries over an analyst's own tables.
 SET extra_float_digits = 0;
 
 -- Pareto of incident reasons: one row per incident (amount 1), NULL reasons skipped.
@@ -60,7 +60,7 @@ SELECT ward, w, CASE WHEN w > 20 THEN 'bundle' ELSE 'baseline' END,
        CASE WHEN ward = 'C' AND w = 30 THEN 10 ELSE 40 END
 FROM unnest(ARRAY['A', 'B', 'C']) ward, generate_series(1, 30) w;
 SELECT ward, (s).*
-FROM (SELECT ward, spc.series_status(c, phase ORDER BY week) AS s
+FROM (SELECT ward, spc.series_summary(c, phase ORDER BY week) AS s
       FROM (SELECT ward, week, phase,
                    spc.chart('p', x, n, improvement => 'down') OVER (PARTITION BY ward, phase ORDER BY week) AS c
             FROM weekly) q
@@ -71,7 +71,7 @@ ORDER BY ward;
 -- uses it): every row carries the series' status, the same as GROUP BY's.
 SELECT ward, count(DISTINCT s) AS statuses, min((s).latest_index) AS latest_index,
        min((s).current_phase_signals) AS current_phase_signals, bool_and((s).n_points = 30) AS all_points
-FROM (SELECT ward, spc.series_status(c, phase) OVER (PARTITION BY ward ORDER BY week
+FROM (SELECT ward, spc.series_summary(c, phase) OVER (PARTITION BY ward ORDER BY week
                                                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS s
       FROM (SELECT ward, week, phase,
                    spc.chart('p', x, n, improvement => 'down') OVER (PARTITION BY ward, phase ORDER BY week) AS c
@@ -79,9 +79,9 @@ FROM (SELECT ward, spc.series_status(c, phase) OVER (PARTITION BY ward ORDER BY 
 GROUP BY ward ORDER BY ward;
 
 -- Without phases; no present point at all (the last point stands); no rows.
-SELECT (spc.series_status(c ORDER BY w)).* FROM (
+SELECT (spc.series_summary(c ORDER BY w)).* FROM (
   SELECT w, spc.chart('i', x) OVER (ORDER BY w) AS c
   FROM (VALUES (1, 5::float8), (2, 7), (3, NULL)) v(w, x)) q;
-SELECT (spc.series_status(c ORDER BY w)).* FROM (
+SELECT (spc.series_summary(c ORDER BY w)).* FROM (
   SELECT w, spc.chart('i', NULL::float8) OVER (ORDER BY w) AS c FROM generate_series(1, 3) w) q;
-SELECT spc.series_status(NULL::spc.point) IS NULL AS no_rows_is_null FROM generate_series(1, 0);
+SELECT spc.series_summary(NULL::spc.point) IS NULL AS no_rows_is_null FROM generate_series(1, 0);

@@ -24,7 +24,7 @@ COMMENT ON COLUMN @extschema@.point.variation IS
 -- spc.funnel's result type (sql/spc/funnel_types.sql at install)
 --@include sql/spc/funnel_types.sql
 
--- spc.pareto's and spc.series_status's types (sql/spc/summary_types.sql at install)
+-- spc.pareto's and spc.series_summary's types (sql/spc/summary_types.sql at install)
 --@include sql/spc/summary_types.sql
 
 -- spc.phase is renamed spc.phase_stats: the name collided with the table

@@ -1,7 +1,7 @@
 /*
- * src/pg/series_status.c
+ * src/pg/series_summary.c
  *
- * spc.series_status(point spc.point [, phase text] ORDER BY t): where a series
+ * spc.series_summary(point spc.point [, phase text] ORDER BY t): where a series
  * stands now, from spc.chart's points read in time order.  Bookkeeping only
  * (no numerics, so nothing in src/core): counts, the latest present point
  * (a value, or invalid data) and the signals of its phase.  The state lives
@@ -91,9 +91,9 @@ has_invalid(Datum signals)
 }
 
 static Datum
-series_status_step(FunctionCallInfo fcinfo, bool with_phase)
+series_summary_step(FunctionCallInfo fcinfo, bool with_phase)
 {
-	MemoryContext aggcontext = SpcAggregateContext(fcinfo, "spc.series_status");
+	MemoryContext aggcontext = SpcAggregateContext(fcinfo, "spc.series_summary");
 	SeriesState *state;
 	HeapTupleHeader point = PG_ARGISNULL(1) ? NULL : PG_GETARG_HEAPTUPLEHEADER(1);
 	text	   *phase = (with_phase && !PG_ARGISNULL(2)) ? PG_GETARG_TEXT_PP(2) : NULL;
@@ -164,23 +164,23 @@ series_status_step(FunctionCallInfo fcinfo, bool with_phase)
 	PG_RETURN_POINTER(state);
 }
 
-PG_FUNCTION_INFO_V1(spc_series_status_step);
+PG_FUNCTION_INFO_V1(spc_series_summary_step);
 Datum
-spc_series_status_step(PG_FUNCTION_ARGS)
+spc_series_summary_step(PG_FUNCTION_ARGS)
 {
-	return series_status_step(fcinfo, true);
+	return series_summary_step(fcinfo, true);
 }
 
-PG_FUNCTION_INFO_V1(spc_series_status_step_nophase);
+PG_FUNCTION_INFO_V1(spc_series_summary_step_nophase);
 Datum
-spc_series_status_step_nophase(PG_FUNCTION_ARGS)
+spc_series_summary_step_nophase(PG_FUNCTION_ARGS)
 {
-	return series_status_step(fcinfo, false);
+	return series_summary_step(fcinfo, false);
 }
 
-PG_FUNCTION_INFO_V1(spc_series_status_final);
+PG_FUNCTION_INFO_V1(spc_series_summary_final);
 Datum
-spc_series_status_final(PG_FUNCTION_ARGS)
+spc_series_summary_final(PG_FUNCTION_ARGS)
 {
 	SeriesState *state;
 	TupleDesc	tupdesc;
@@ -197,7 +197,7 @@ spc_series_status_final(PG_FUNCTION_ARGS)
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("spc.series_status must return spc.series_status")));
+				 errmsg("spc.series_summary must return spc.series_summary")));
 	tupdesc = BlessTupleDesc(tupdesc);
 
 	memset(nulls, 0, sizeof(nulls));
