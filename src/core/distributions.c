@@ -100,6 +100,24 @@ spc_pois_pmf(double r, double lambda)
 #define CF_MAX_ITER 1000000
 
 /*
+ * One term of a continued fraction by the modified Lentz method: updates its
+ * running C and D (kept away from zero) and returns the factor C * D by which
+ * the fraction's value changes.
+ */
+static double
+lentz_step(double coef, double *c, double *d)
+{
+	*d = 1.0 + coef * *d;
+	*c = 1.0 + coef / *c;
+	if (fabs(*d) < CF_TINY)
+		*d = CF_TINY;
+	if (fabs(*c) < CF_TINY)
+		*c = CF_TINY;
+	*d = 1.0 / *d;
+	return *d * *c;
+}
+
+/*
  * The continued fraction of the regularised incomplete beta function
  * I_x(a, b) without its front factor (modified Lentz).  Converges fast for
  * x < (a + 1) / (a + b + 2); its length grows like sqrt(max(a, b)).
@@ -119,25 +137,9 @@ beta_fraction(double a, double b, double x)
 	{
 		double		m2 = 2.0 * m;
 		double		step;
-		double		coef = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
 
-		d = 1.0 + coef * d;
-		c = 1.0 + coef / c;
-		if (fabs(d) < CF_TINY)
-			d = CF_TINY;
-		if (fabs(c) < CF_TINY)
-			c = CF_TINY;
-		d = 1.0 / d;
-		f *= d * c;
-		coef = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0));
-		d = 1.0 + coef * d;
-		c = 1.0 + coef / c;
-		if (fabs(d) < CF_TINY)
-			d = CF_TINY;
-		if (fabs(c) < CF_TINY)
-			c = CF_TINY;
-		d = 1.0 / d;
-		step = d * c;
+		f *= lentz_step(m * (b - m) * x / ((a + m2 - 1.0) * (a + m2)), &c, &d);
+		step = lentz_step(-(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0)), &c, &d);
 		f *= step;
 		if (fabs(step - 1.0) < CF_EPS)
 			break;
@@ -211,25 +213,9 @@ spc_pois_cdf(double r, double lambda)
 		{
 			double		m2 = 2.0 * m;
 			double		step;
-			double		coef = m * lambda / ((a + m2 - 1.0) * (a + m2));
 
-			d = 1.0 + coef * d;
-			c = 1.0 + coef / c;
-			if (fabs(d) < CF_TINY)
-				d = CF_TINY;
-			if (fabs(c) < CF_TINY)
-				c = CF_TINY;
-			d = 1.0 / d;
-			f *= d * c;
-			coef = -(a + m) * lambda / ((a + m2) * (a + m2 + 1.0));
-			d = 1.0 + coef * d;
-			c = 1.0 + coef / c;
-			if (fabs(d) < CF_TINY)
-				d = CF_TINY;
-			if (fabs(c) < CF_TINY)
-				c = CF_TINY;
-			d = 1.0 / d;
-			step = d * c;
+			f *= lentz_step(m * lambda / ((a + m2 - 1.0) * (a + m2)), &c, &d);
+			step = lentz_step(-(a + m) * lambda / ((a + m2) * (a + m2 + 1.0)), &c, &d);
 			f *= step;
 			if (fabs(step - 1.0) < CF_EPS)
 				break;
