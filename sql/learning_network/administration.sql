@@ -32,12 +32,8 @@ BEGIN
   END IF;
   -- roles belong to the cluster: another database's facility may have made
   -- them already.  Taken over, the BI reader is stripped below of every
-  -- membership but the BI group; one that bypasses the policies is refused.
-  IF EXISTS (SELECT FROM pg_roles WHERE rolname = bi_role AND (rolsuper OR rolbypassrls OR rolcreaterole)) THEN
-    RAISE EXCEPTION 'role % already exists and is a superuser, bypasses row level security or creates roles', bi_role
-      USING ERRCODE = 'insufficient_privilege',
-            HINT = 'A facility''s BI role reads through the policies: drop that role or remove those attributes.';
-  END IF;
+  -- membership but the BI group, and either role is refused if it has more
+  -- power than this function gives it (access_role_problems).
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = role) THEN
     EXECUTE format('CREATE ROLE %I NOLOGIN INHERIT', role);
   END IF;

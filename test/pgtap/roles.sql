@@ -10,7 +10,7 @@ SELECT current_setting('server_version_num')::integer >= 160000 AS pg16 \gset
 BEGIN;
 CREATE EXTENSION pgtap;
 
-SELECT plan(34);
+SELECT plan(35);
 
 -- the roles as an earlier install left them (roles outlive the extension)
 CREATE EXTENSION spc;
@@ -96,6 +96,11 @@ SELECT throws_ok('SELECT learning_network.create_facility_role(902)', '42501',
 SELECT is((SELECT role_name FROM learning_network.facility WHERE facility_id = 902), NULL, 'and records no role for it');
 ALTER ROLE learning_network_facility_902 NOLOGIN;
 SELECT is(learning_network.create_facility_role(902), 'learning_network_facility_902', 'made NOLOGIN, it is adopted');
+CREATE ROLE learning_network_facility_903_bi BYPASSRLS;
+INSERT INTO learning_network.facility (facility_id, name, pseudonym) VALUES (903, 'Charlie', 'F-C');
+SELECT throws_ok('SELECT learning_network.create_facility_role(903)', '42501',
+  'role learning_network_facility_903_bi exists with more power than a facility role may have',
+  'create_facility_role refuses a BI role of the facility''s name that bypasses row level security');
 
 -- who is staff: the projects a role sees (staff see both facilities' names)
 INSERT INTO learning_network.project (project_id, facility_id, collaborative_id, title, started_on) VALUES
