@@ -100,6 +100,19 @@ spc_pois_pmf(double r, double lambda)
 #define CF_MAX_ITER 1000000
 
 /*
+ * The start of a continued fraction by the modified Lentz method: D from the
+ * first denominator d0 (kept away from zero); the fraction's value so far.
+ */
+static double
+lentz_start(double d0, double *d)
+{
+	if (fabs(d0) < CF_TINY)
+		d0 = CF_TINY;
+	*d = 1.0 / d0;
+	return *d;
+}
+
+/*
  * One term of a continued fraction by the modified Lentz method: updates its
  * running C and D (kept away from zero) and returns the factor C * D by which
  * the fraction's value changes.
@@ -126,13 +139,9 @@ static double
 beta_fraction(double a, double b, double x)
 {
 	double		c = 1.0,
-				d = 1.0 - (a + b) * x / (a + 1.0),
-				f;
+				d,
+				f = lentz_start(1.0 - (a + b) * x / (a + 1.0), &d);
 
-	if (fabs(d) < CF_TINY)
-		d = CF_TINY;
-	d = 1.0 / d;
-	f = d;
 	for (long m = 1; m <= CF_MAX_ITER; m++)
 	{
 		double		m2 = 2.0 * m;
@@ -202,13 +211,9 @@ spc_pois_cdf(double r, double lambda)
 		 * power series needs sqrt(lambda) terms.
 		 */
 		double		c = 1.0,
-					d = 1.0 - lambda / (a + 1.0),
-					f;
+					d,
+					f = lentz_start(1.0 - lambda / (a + 1.0), &d);
 
-		if (fabs(d) < CF_TINY)
-			d = CF_TINY;
-		d = 1.0 / d;
-		f = d;
 		for (long m = 1; m <= CF_MAX_ITER; m++)
 		{
 			double		m2 = 2.0 * m;
