@@ -147,9 +147,11 @@ bench-import:
 	SPC_EXTRA_PACKAGES=bc bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR bench/import_csv.sh'
 
 # Latency of the HUB's chart requests: cached, redrawn warm and in a new session (not a test): see bench/hub_latency.pl.
+# HUB_PRELOAD=1: the server preloads PL/pgSQL and spc (docs/performance.md, "New sessions").
+comma := ,
 .PHONY: bench-hub
 bench-hub:
-	bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR bench/hub_latency.sh'
+	bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR $(if $(HUB_PRELOAD),-o "shared_preload_libraries=plpgsql$(comma)spc") bench/hub_latency.sh'
 
 # The false-alarm and run-length simulation that chose the default rule set of
 # control charts (not a test: it prints the table docs/rules.md quotes).
