@@ -83,6 +83,7 @@ typedef struct RenderRequest
 	int32		measure_id;
 	Oid			userid;			/* current user: the chart functions' owner */
 	int			sec_context;
+	bool		keep;			/* the requester may keep charts (not read only) */
 	char		role[NAMEDATALEN];	/* the acting role the policies read */
 	char		timezone[128];
 	char		snapshot[64];	/* the requester's exported snapshot */
@@ -335,9 +336,11 @@ draw(const RenderRequest *req, DrawnChart *chart)
 }
 
 /* Keep the chart in chart_cache, as cached_chart would, in a transaction of
- * its own after the reply: the requester does not wait for it, and it holds
- * nothing the requester wrote (it wrote nothing).  The row is tagged with
- * the version it was drawn at, so it is only ever served at that version. */
+ * its own before the reply, so the requester's next statement finds it.  It
+ * holds nothing the requester wrote (it wrote nothing), and the row is
+ * tagged with the version it was drawn at, so it is only ever served at that
+ * version.  Its commit does not wait for the WAL to reach disk: a cache row
+ * lost in a crash is only drawn again. */
 static void
 keep(const RenderRequest *req, const DrawnChart *chart)
 {
@@ -357,6 +360,8 @@ keep(const RenderRequest *req, const DrawnChart *chart)
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
+	(void) set_config_option("synchronous_commit", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_LOCAL, true, ERROR, false);
 	act_as_requester(req, &saved_userid, &saved_sec_context);
 	SPI_connect();
 	PushActiveSnapshot(GetTransactionSnapshot());
@@ -368,7 +373,7 @@ keep(const RenderRequest *req, const DrawnChart *chart)
 	CommitTransactionCommand();
 }
 
-/* Serve one request: draw, reply, keep.  An error ends the worker (a new one
+/* Serve one request: draw, keep, reply.  An error ends the worker (a new one
  * is launched on a later miss); the requester sees the queue detached and
  * draws the chart itself, meeting the same error if there is one. */
 static void
@@ -389,6 +394,8 @@ serve(dsm_handle handle, MemoryContext request_cxt)
 	MemoryContextSwitchTo(request_cxt);
 	pgstat_report_activity(STATE_RUNNING, "drawing a chart");
 	draw(&req, &chart);
+	if (req.keep && chart.header.drawn && chart.facility_visible && chart.doc[0] != NULL)
+		keep(&req, &chart);
 	initStringInfo(&msg);
 	appendBinaryStringInfo(&msg, (char *) &chart.header, sizeof(chart.header));
 	for (int i = 0; i < 2; i++)
@@ -396,8 +403,6 @@ serve(dsm_handle handle, MemoryContext request_cxt)
 			appendBinaryStringInfo(&msg, (char *) chart.doc[i], VARSIZE_ANY(chart.doc[i]));
 	(void) shm_mq_send(mqh, msg.len, msg.data, false, true);
 	dsm_detach(seg);
-	if (chart.header.drawn && chart.facility_visible && chart.doc[0] != NULL)
-		keep(&req, &chart);
 	pgstat_report_activity(STATE_IDLE, NULL);
 	MemoryContextReset(request_cxt);
 }
@@ -677,6 +682,7 @@ spc_render_chart_elsewhere(PG_FUNCTION_ARGS)
 	request.project_id = PG_GETARG_INT32(0);
 	request.measure_id = PG_GETARG_INT32(1);
 	GetUserIdAndSecContext(&request.userid, &request.sec_context);
+	request.keep = !XactReadOnly;
 	role = GetConfigOption("role", false, false);
 	if (role == NULL || strcmp(role, "none") == 0)
 		role = GetUserNameFromId(GetSessionUserId(), false);
