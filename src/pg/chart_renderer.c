@@ -373,9 +373,11 @@ keep(const RenderRequest *req, const DrawnChart *chart)
 	CommitTransactionCommand();
 }
 
-/* Serve one request: draw, keep, reply.  An error ends the worker (a new one
- * is launched on a later miss); the requester sees the queue detached and
- * draws the chart itself, meeting the same error if there is one. */
+/* Serve one request: draw, keep, reply.  An error (say, the requester's
+ * snapshot gone before it was imported, or a lock not granted within
+ * lock_timeout) is logged and the transaction aborted; nothing is sent, so
+ * the requester sees the queue detached and draws the chart itself (meeting
+ * the same error, if it is one of the chart's own).  The worker stays. */
 static void
 serve(dsm_handle handle, MemoryContext request_cxt)
 {
@@ -383,25 +385,45 @@ serve(dsm_handle handle, MemoryContext request_cxt)
 	RenderRequest req;
 	shm_mq_handle *mqh;
 	DrawnChart chart = {0};
-	StringInfoData msg;
+	bool		drawn = false;
 
 	if (seg == NULL)
 		return;					/* the requester has gone */
+	dsm_pin_mapping(seg);		/* detached below, not by a transaction's end */
 	memcpy(&req, dsm_segment_address(seg), sizeof(req));
 	shm_mq_set_sender((shm_mq *) ((char *) dsm_segment_address(seg) + REQUEST_SIZE), MyProc);
 	mqh = shm_mq_attach((shm_mq *) ((char *) dsm_segment_address(seg) + REQUEST_SIZE), seg, NULL);
 
 	MemoryContextSwitchTo(request_cxt);
 	pgstat_report_activity(STATE_RUNNING, "drawing a chart");
-	draw(&req, &chart);
-	if (req.keep && chart.header.drawn && chart.facility_visible && chart.doc[0] != NULL)
-		keep(&req, &chart);
-	initStringInfo(&msg);
-	appendBinaryStringInfo(&msg, (char *) &chart.header, sizeof(chart.header));
-	for (int i = 0; i < 2; i++)
-		if (chart.doc[i])
-			appendBinaryStringInfo(&msg, (char *) chart.doc[i], VARSIZE_ANY(chart.doc[i]));
-	(void) shm_mq_send(mqh, msg.len, msg.data, false, true);
+	PG_TRY();
+	{
+		draw(&req, &chart);
+		if (req.keep && chart.header.drawn && chart.facility_visible && chart.doc[0] != NULL)
+			keep(&req, &chart);
+		drawn = true;
+	}
+	PG_CATCH();
+	{
+		HOLD_INTERRUPTS();
+		MemoryContextSwitchTo(request_cxt);
+		EmitErrorReport();
+		AbortCurrentTransaction();
+		FlushErrorState();
+		RESUME_INTERRUPTS();
+	}
+	PG_END_TRY();
+	if (drawn)
+	{
+		StringInfoData msg;
+
+		initStringInfo(&msg);
+		appendBinaryStringInfo(&msg, (char *) &chart.header, sizeof(chart.header));
+		for (int i = 0; i < 2; i++)
+			if (chart.doc[i])
+				appendBinaryStringInfo(&msg, (char *) chart.doc[i], VARSIZE_ANY(chart.doc[i]));
+		(void) shm_mq_send(mqh, msg.len, msg.data, false, true);
+	}
 	dsm_detach(seg);
 	pgstat_report_activity(STATE_IDLE, NULL);
 	MemoryContextReset(request_cxt);
@@ -409,33 +431,50 @@ serve(dsm_handle handle, MemoryContext request_cxt)
 
 /* Plan the renderer once before the first request, as a real request would
  * (the chart functions' owner, here acting as the superuser: staff), on one
- * series of the database if it has any. */
+ * series of the database if it has any.  A failure is logged and ignored:
+ * the first request then makes the plans. */
 static void
 warm_up(Oid userid)
 {
+	MemoryContext cxt = CurrentMemoryContext;
+
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
-	SPI_connect();
-	PushActiveSnapshot(GetTransactionSnapshot());
-	if (SPI_execute("SELECT o.project_id, o.measure_id FROM learning_network.observation o LIMIT 1",
-					true, 1) == SPI_OK_SELECT && SPI_processed == 1)
+	PG_TRY();
 	{
-		bool		isnull;
-		Datum		args[2];
-		Oid			argtypes[2] = {INT4OID, INT4OID};
-		Oid			saved_userid;
-		int			saved_sec_context;
+		SPI_connect();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		if (SPI_execute("SELECT o.project_id, o.measure_id FROM learning_network.observation o LIMIT 1",
+						true, 1) == SPI_OK_SELECT && SPI_processed == 1)
+		{
+			bool		isnull;
+			Datum		args[2];
+			Oid			argtypes[2] = {INT4OID, INT4OID};
+			Oid			saved_userid;
+			int			saved_sec_context;
 
-		args[0] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-		args[1] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
-		GetUserIdAndSecContext(&saved_userid, &saved_sec_context);
-		SetUserIdAndSecContext(userid, saved_sec_context | SECURITY_LOCAL_USERID_CHANGE);
-		(void) SPI_execute_plan(prepared(&render_plan, render_query, 2, argtypes), args, NULL, true, 1);
-		SetUserIdAndSecContext(saved_userid, saved_sec_context);
+			args[0] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+			args[1] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+			GetUserIdAndSecContext(&saved_userid, &saved_sec_context);
+			SetUserIdAndSecContext(userid, saved_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+			(void) SPI_execute_plan(prepared(&render_plan, render_query, 2, argtypes), args, NULL, true, 1);
+			SetUserIdAndSecContext(saved_userid, saved_sec_context);
+		}
+		PopActiveSnapshot();
+		SPI_finish();
+		CommitTransactionCommand();
 	}
-	PopActiveSnapshot();
-	SPI_finish();
-	CommitTransactionCommand();
+	PG_CATCH();
+	{
+		HOLD_INTERRUPTS();
+		MemoryContextSwitchTo(cxt);
+		EmitErrorReport();
+		AbortCurrentTransaction();
+		FlushErrorState();
+		RESUME_INTERRUPTS();
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(cxt);
 }
 
 void
@@ -456,6 +495,9 @@ spc_chart_renderer_main(Datum main_arg)
 	before_shmem_exit(release_slot, Int32GetDatum(my_slot));
 	BackgroundWorkerInitializeConnectionByOid(dboid, InvalidOid, 0);
 	pgstat_report_appname("spc chart renderer");
+	/* its statements name every object with its schema; nothing a user
+	 * created may stand in for one */
+	SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET, PGC_S_SESSION);
 
 	warm_up(warm_userid);
 	SpinLockAcquire(&renderer->mutex);
