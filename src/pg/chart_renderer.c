@@ -43,7 +43,6 @@
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/guc.h"
-#include "utils/jsonb.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
@@ -378,7 +377,7 @@ keep(const RenderRequest *req, const DrawnChart *chart)
  * lock_timeout) is logged and the transaction aborted; nothing is sent, so
  * the requester sees the queue detached and draws the chart itself (meeting
  * the same error, if it is one of the chart's own).  The worker stays. */
-static void
+static bool
 serve(dsm_handle handle, MemoryContext request_cxt)
 {
 	dsm_segment *seg = dsm_attach(handle);
@@ -388,7 +387,7 @@ serve(dsm_handle handle, MemoryContext request_cxt)
 	bool		drawn = false;
 
 	if (seg == NULL)
-		return;					/* the requester has gone */
+		return false;			/* the requester has gone */
 	dsm_pin_mapping(seg);		/* detached below, not by a transaction's end */
 	memcpy(&req, dsm_segment_address(seg), sizeof(req));
 	shm_mq_set_sender((shm_mq *) ((char *) dsm_segment_address(seg) + REQUEST_SIZE), MyProc);
@@ -427,6 +426,7 @@ serve(dsm_handle handle, MemoryContext request_cxt)
 	dsm_detach(seg);
 	pgstat_report_activity(STATE_IDLE, NULL);
 	MemoryContextReset(request_cxt);
+	return drawn;
 }
 
 /* Plan the renderer once before the first request, as a real request would
@@ -534,10 +534,11 @@ spc_chart_renderer_main(Datum main_arg)
 		SpinLockRelease(&renderer->mutex);
 		if (handle != DSM_HANDLE_INVALID)
 		{
-			serve(handle, request_cxt);
+			bool		drawn = serve(handle, request_cxt);
+
 			SpinLockAcquire(&renderer->mutex);
 			renderer->slot[my_slot].busy = false;
-			renderer->slot[my_slot].charts_drawn++;
+			renderer->slot[my_slot].charts_drawn += drawn ? 1 : 0;
 			SpinLockRelease(&renderer->mutex);
 			idle_since = GetCurrentTimestamp();
 		}
@@ -580,16 +581,21 @@ launch_worker(int slotno, uint32 generation)
 	}
 }
 
+/* Whether the slot's worker is up and free for a request (under the mutex). */
+static bool
+slot_idle(const RendererSlot *slot)
+{
+	return slot->dboid == MyDatabaseId && slot->pid != 0 && !slot->busy && !slot->exit_requested;
+}
+
 /*
- * The slot of this database's renderer if it can take a request now
- * (marked busy), else -1; launches a renderer when the database has none
- * (or the one launched never came up).
+ * The slot of this database's renderer if it is free now, else -1; launches
+ * a renderer when the database has none (or the one launched never came up).
  */
 static int
-claim_renderer(void)
+find_renderer(void)
 {
 	int			mine = -1;
-	int			claimed = -1;
 	int			launch = -1;
 	uint32		generation = 0;
 	TimestampTz now = GetCurrentTimestamp();
@@ -602,13 +608,10 @@ claim_renderer(void)
 	{
 		RendererSlot *slot = &renderer->slot[mine];
 
-		if (slot->pid != 0 && !slot->busy && !slot->exit_requested)
-		{
-			slot->busy = true;
-			claimed = mine;
-		}
-		else if (slot->pid == 0 && TimestampDifferenceExceeds(slot->launched_at, now, RENDERER_START_TIMEOUT_MS))
+		if (slot->pid == 0 && TimestampDifferenceExceeds(slot->launched_at, now, RENDERER_START_TIMEOUT_MS))
 			launch = mine;
+		else if (!slot_idle(slot))
+			mine = -1;
 	}
 	else
 	{
@@ -628,15 +631,18 @@ claim_renderer(void)
 		slot->request = DSM_HANDLE_INVALID;
 		slot->launched_at = now;
 		generation = ++slot->generation;
+		mine = -1;
 	}
 	SpinLockRelease(&renderer->mutex);
 	if (launch >= 0)
 		launch_worker(launch, generation);
-	return claimed;
+	return mine;
 }
 
-/* Hand the request to the claimed renderer and wait for its reply; NULL
- * when the renderer went away first. */
+/* Hand the request to the slot's renderer if it is still free (claimed and
+ * handed over at once, so a request is never claimed without being handed
+ * over) and wait for its reply; NULL when it was taken meanwhile or went away
+ * before replying. */
 static char *
 request_drawing(int slotno, RenderRequest *request, Size *reply_len)
 {
@@ -644,8 +650,8 @@ request_drawing(int slotno, RenderRequest *request, Size *reply_len)
 	RenderRequest *req = dsm_segment_address(seg);
 	shm_mq	   *mq;
 	shm_mq_handle *mqh;
-	Latch	   *latch;
-	pid_t		pid;
+	Latch	   *latch = NULL;
+	pid_t		pid = 0;
 	char	   *reply = NULL;
 
 	memcpy(req, request, sizeof(RenderRequest));
@@ -654,10 +660,19 @@ request_drawing(int slotno, RenderRequest *request, Size *reply_len)
 	mqh = shm_mq_attach(mq, seg, NULL);
 
 	SpinLockAcquire(&renderer->mutex);
-	renderer->slot[slotno].request = dsm_segment_handle(seg);
-	latch = renderer->slot[slotno].latch;
-	pid = renderer->slot[slotno].pid;
+	if (slot_idle(&renderer->slot[slotno]))
+	{
+		renderer->slot[slotno].busy = true;
+		renderer->slot[slotno].request = dsm_segment_handle(seg);
+		latch = renderer->slot[slotno].latch;
+		pid = renderer->slot[slotno].pid;
+	}
 	SpinLockRelease(&renderer->mutex);
+	if (latch == NULL)
+	{
+		dsm_detach(seg);
+		return NULL;
+	}
 	SetLatch(latch);
 
 	for (;;)
@@ -717,7 +732,7 @@ spc_render_chart_elsewhere(PG_FUNCTION_ARGS)
 		RecoveryInProgress() || IsSubTransaction() || IsolationIsSerializable() ||
 		GetTopTransactionIdIfAny() != InvalidTransactionId || !ActiveSnapshotSet())
 		PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
-	slotno = claim_renderer();
+	slotno = find_renderer();
 	if (slotno < 0)
 		PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 
