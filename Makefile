@@ -14,7 +14,8 @@ CORE_OBJS = src/core/spec.o src/core/constants.o src/core/subgroup.o \
 	src/core/assurance.o src/core/svg.o src/core/cumulative.o src/core/funnel.o \
 	src/core/distributions.o src/core/names.o
 OBJS = $(CORE_OBJS) src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o \
-	src/pg/funnel_window.o src/pg/svg_render.o src/pg/drop_guard.o src/pg/series_summary.o
+	src/pg/funnel_window.o src/pg/svg_render.o src/pg/drop_guard.o src/pg/series_summary.o \
+	src/pg/chart_renderer.o
 PGFILEDESC = "spc - statistical process control"
 
 # Control files live in control/, scripts in sql/; all install to
@@ -147,11 +148,11 @@ bench-import:
 	SPC_EXTRA_PACKAGES=bc bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR bench/import_csv.sh'
 
 # Latency of the HUB's chart requests: cached, redrawn warm and in a new session (not a test): see bench/hub_latency.pl.
-# HUB_PRELOAD=1: the server preloads PL/pgSQL and spc (docs/performance.md, "New sessions").
-comma := ,
+# The server preloads PL/pgSQL and spc ($SPC_PRELOAD, scripts/env.sh); HUB_PRELOAD=0: it does not, so each new
+# session loads them itself and draws its own misses (docs/performance.md, "New sessions").
 .PHONY: bench-hub
 bench-hub:
-	bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR $(if $(HUB_PRELOAD),-o "shared_preload_libraries=plpgsql$(comma)spc") bench/hub_latency.sh'
+	bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR $(if $(filter 0,$(HUB_PRELOAD)),,-o "$$SPC_PRELOAD") bench/hub_latency.sh'
 
 # The false-alarm and run-length simulation that chose the default rule set of
 # control charts (not a test: it prints the table docs/rules.md quotes).

@@ -10,10 +10,13 @@
 #   redraw, warm:       after a write to the project, in a session that has
 #                       drawn charts before
 #   redraw, new session: after a write, the first request of a new session
+# With spc preloaded (as make bench-hub runs it) redraws are drawn by the
+# chart renderer; the two redraws are then measured again with the renderer
+# off (spc.chart_renderer_idle_timeout = 0), each session drawing its own.
 # Runs inside pg_virtualenv (bench/hub_latency.sh).  Knobs: HUB_REQUESTS
-# (400; new sessions: a quarter of it); make bench-hub HUB_PRELOAD=1 starts
-# the server with shared_preload_libraries = 'plpgsql,spc' (the header says
-# which it ran with).
+# (400; new sessions: a quarter of it); make bench-hub HUB_PRELOAD=0 starts
+# the server without shared_preload_libraries = 'plpgsql,spc' (the header
+# says which it ran with).
 use strict;
 use warnings;
 use DBI;
@@ -111,14 +114,46 @@ measure('redraw after a write, warm session', map {
 
 # redraws in a new session: a write, a new connection (neither timed), the
 # session's first request
-measure('redraw after a write, new session', map {
+sub new_session_redraws {
+	return map {
+		my $s = pick();
+		write_to($s);
+		my $fresh = connect_db($db);
+		my $ms = as_facility($fresh, $s, 'chart_json');
+		$fresh->disconnect;
+		$ms;
+	} 1 .. int($n / 4);
+}
+measure('redraw after a write, new session', new_session_redraws());
+
+# the same two redraws with the chart renderer off (each session draws its
+# own misses, as without spc in shared_preload_libraries); then on again
+my ($renderer) = $main->selectrow_array("SELECT count(*) FROM learning_network.chart_renderer()");
+sub set_renderer_timeout {
+	$main->do("ALTER SYSTEM SET spc.chart_renderer_idle_timeout = $_[0]");
+	$main->do("SELECT pg_reload_conf()");
+	sleep 2;                # the worker leaves at its next wake-up (1 s)
+}
+if ($renderer) {
+	set_renderer_timeout(0);
+	$warm->do('SELECT 1');  # the reload reaches the session
+	measure('  the same, drawn by the session: warm', map {
+		my $s = pick();
+		write_to($s);
+		as_facility($warm, $s, 'chart_json');
+	} 1 .. $n);
+	measure('  the same, drawn by the session: new', new_session_redraws());
+	$main->do("ALTER SYSTEM RESET spc.chart_renderer_idle_timeout");
+	$main->do("SELECT pg_reload_conf()");
+	# a miss launches the worker again; wait until it has warmed up
 	my $s = pick();
 	write_to($s);
-	my $fresh = connect_db($db);
-	my $ms = as_facility($fresh, $s, 'chart_json');
-	$fresh->disconnect;
-	$ms;
-} 1 .. int($n / 4));
+	as_facility(connect_db($db), $s, 'chart_json');
+	for (1 .. 100) {
+		last if $main->selectrow_array("SELECT count(*) FROM learning_network.chart_renderer()");
+		select(undef, undef, undef, 0.1);
+	}
+}
 $warm->disconnect;
 
 # Where a new session's redraw goes: the same request (a write, a new
@@ -185,8 +220,9 @@ for my $i (0 .. $#layers) {
 my $plain99 = percentile(0.99, @{ $lat{$order[0]} });
 my $plain50 = percentile(0.50, @{ $lat{$order[0]} });
 my ($preload) = $main->selectrow_array('SHOW shared_preload_libraries');
-printf "%d series of %d-%d weeks; one client; latencies in ms, timed on the client; shared_preload_libraries = '%s'\n\n",
-	scalar @series, (sort { $a <=> $b } map { $_->[3] } @series)[0, -1], $preload;
+printf "%d series of %d-%d weeks; one client; latencies in ms, timed on the client; shared_preload_libraries = '%s'; chart renderer %s\n\n",
+	scalar @series, (sort { $a <=> $b } map { $_->[3] } @series)[0, -1], $preload,
+	$renderer ? 'on (spc preloaded): redraws are drawn by it' : 'off (spc not in shared_preload_libraries)';
 printf "| %-40s | %5s | %7s | %7s | %11s | %11s |\n", 'request', 'n', 'p50', 'p99', 'p50 / plain', 'p99 / plain';
 printf "|%s|%s|%s|%s|%s|%s|\n", '-' x 42, '-' x 7, '-' x 9, '-' x 9, '-' x 13, '-' x 13;
 for my $name (@order) {

@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 build_and_install
-pg_virtualenv -t -v "$PGMAJOR" sh -c \
+pg_virtualenv -t -v "$PGMAJOR" -o "$SPC_PRELOAD" sh -c \
 	'psql -X -v ON_ERROR_STOP=1 -f demo/demo.sql && psql -X -v ON_ERROR_STOP=1 -f demo/network.sql'

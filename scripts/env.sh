@@ -31,6 +31,12 @@ fi
 PG_CONFIG=/usr/lib/postgresql/$PGMAJOR/bin/pg_config
 export PGMAJOR PG_CONFIG
 
+# The server setting docs/performance.md recommends: spc (and PL/pgSQL)
+# loaded by the postmaster, which also starts learning_network's chart
+# renderer.  pg_virtualenv's option for it (the clock-moved runs and the
+# load test leave it out, so the suites also run without the renderer).
+SPC_PRELOAD="shared_preload_libraries=plpgsql,spc"
+
 # Build with warnings as errors and install into the server's directories.
 build_and_install() {
 	make -s clean PG_CONFIG="$PG_CONFIG"

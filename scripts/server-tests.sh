@@ -14,4 +14,4 @@ echo "# $("$PG_CONFIG" --version), $(. /etc/os-release && echo "$PRETTY_NAME")"
 make -s clean PG_CONFIG="$PG_CONFIG"
 make -s PG_CONFIG="$PG_CONFIG" PROFILE="-Werror"
 make -s install PG_CONFIG="$PG_CONFIG" >/dev/null
-SPC_DIFFERENTIAL=skip pg_virtualenv -t -v "$PGMAJOR" scripts/db-tests.sh
+SPC_DIFFERENTIAL=skip pg_virtualenv -t -v "$PGMAJOR" -o "shared_preload_libraries=plpgsql,spc" scripts/db-tests.sh

@@ -25,8 +25,8 @@ make -s unit PG_CONFIG="$PG_CONFIG"
 make -s fuzz PG_CONFIG="$PG_CONFIG" FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
 step "build, unit tests, fuzzing"
 # pg_virtualenv: a throwaway cluster for this one command (-t: in a temporary
-# directory even as root).
-pg_virtualenv -t -v "$PGMAJOR" scripts/db-tests.sh
+# directory even as root), spc preloaded as recommended (the chart renderer).
+pg_virtualenv -t -v "$PGMAJOR" -o "$SPC_PRELOAD" scripts/db-tests.sh
 step "PostgreSQL $PGMAJOR server-side suites"
 # No lost writes under concurrent HUB sessions and a killed import, in a
 # cluster of its own because it crashes a backend (`make load` runs longer).

@@ -14,6 +14,10 @@
 #    rollbacks and sharing-tier changes: every chart served (chart_json,
 #    chart_svg) must equal a fresh draw in the same snapshot (the same
 #    function given a period, which bypasses the cache).
+# 4. With spc preloaded: the chart renderer drew charts in the interleaving,
+#    a miss it cannot draw (a lock held past its lock_timeout) or made when it is
+#    gone is drawn by the session itself, exact, and the database can be
+#    dropped while the renderer is connected.
 #
 # Run inside pg_virtualenv or private-pg.sh (PGHOST, PGPORT, PGUSER set).
 # Knobs: CACHE_SEED (14), CACHE_STEPS (10000).  Uses DBD::Pg (Debian
@@ -313,6 +317,54 @@ for my $step (1 .. $steps) {
 	}
 }
 end_txn($_, 'commit') for grep { $_->{in_txn} } @sessions;
+
+# 4. The chart renderer (spc preloaded, as the test command runs it): it drew
+#    misses during the interleaving above (which proved them exact), and when
+#    it is gone a miss is drawn by the session itself, exact too.
+my ($preloaded) = @{ must($setup, "SELECT current_setting('shared_preload_libraries') ~ '(^|,)\\s*spc\\s*(,|\$)'")->[0] };
+if ($preloaded) {
+	my ($drawn) = map { $_->[0] } @{ must($setup, "SELECT coalesce(sum(charts_drawn), 0) FROM learning_network.chart_renderer()") };
+	if ($drawn >= $count{reads} / 20) {
+		pass("the chart renderer drew $drawn of the charts served");
+	} else {
+		fail("the chart renderer drew only $drawn charts; the interleaving must exercise it");
+	}
+	# a request the renderer cannot draw (another session holds a lock the
+	# drawing needs, longer than the renderer's lock_timeout): the renderer
+	# gives up, the session draws the chart itself once the lock is released,
+	# exact, and the renderer stays
+	{
+		my $dbh = $sessions[1]{dbh};
+		my $locker = connect_db($db);
+		my ($pid_before) = map { $_->[0] } @{ must($setup, "SELECT pid FROM learning_network.chart_renderer()") };
+		must($setup, "UPDATE learning_network.observation SET numerator = numerator WHERE project_id = $pb AND measure_id = 1");
+		$locker->begin_work;
+		$locker->do("LOCK TABLE learning_network.goal IN ACCESS EXCLUSIVE MODE");
+		$dbh->do("SET lock_timeout = 0");   # this session waits for the lock
+		$dbh->do("SET ROLE cache_it_b");
+		# the chart served and a fresh draw, in one snapshot
+		my $sth = $dbh->prepare("SELECT learning_network.chart_json($pb, 1) = learning_network.chart_json($pb, 1, date '1900-01-07')",
+		                        { pg_async => DBD::Pg::PG_ASYNC() });
+		$sth->execute;
+		sleep 2;                # past the renderer's lock_timeout (1 s)
+		$locker->commit;
+		$locker->disconnect;
+		$dbh->pg_result;
+		my ($same) = $sth->fetchrow_array;
+		$dbh->do("RESET ROLE");
+		$dbh->do("SET lock_timeout = '200ms'");
+		my ($pid_after) = map { $_->[0] } @{ must($setup, "SELECT pid FROM learning_network.chart_renderer()") };
+		($same && defined $pid_before && defined $pid_after && $pid_before == $pid_after)
+		  ? pass("a chart the renderer cannot draw (a lock held past its lock_timeout) is drawn by the session itself, exact, and the renderer stays")
+		  : fail("renderer blocked by a lock: " . join(' ', map { $_ // 'undef' } $same, $pid_before, $pid_after));
+	}
+	must($setup, "SELECT pg_terminate_backend(pid, 5000) FROM learning_network.chart_renderer()");
+	my ($s, $role) = ($sessions[0], 'cache_it_a');
+	must($setup, "UPDATE learning_network.observation SET numerator = numerator WHERE project_id = $pa AND measure_id = 1");
+	my ($same, undef, $state) = request($s, $role, $pa, 1, 'json');
+	($same && !$state) ? pass("with the renderer gone, a miss is drawn by the session itself and is exact")
+	                   : fail("with the renderer gone, a miss failed or differs: " . ($state // ''));
+}
 $_->{dbh}->disconnect for @sessions;
 
 print "# seed $seed, $steps steps, 6 sessions: " . join(', ', map { "$_ $count{$_}" } sort keys %count) . "\n";
@@ -329,7 +381,9 @@ if ($count{reads} + $count{writes} + $count{idle_steps} + $count{begins} < $step
 $setup->disconnect;
 {
 	my $admin = connect_db('postgres');
-	$admin->do("DROP DATABASE $db");
+	# a database whose renderer is connected can be dropped (it leaves at once)
+	$admin->do("DROP DATABASE $db") ? pass("the database was dropped with its renderer connected")
+	                                : fail("DROP DATABASE: " . $admin->errstr);
 	$admin->do("DROP ROLE IF EXISTS $_") for qw(cache_it_a cache_it_b cache_it_c cache_it_staff);
 	$admin->disconnect;
 }

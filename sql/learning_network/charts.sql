@@ -111,6 +111,27 @@ RETURN (learning_network_internal.render_chart(project_id, measure_id, from_week
 COMMENT ON FUNCTION learning_network_internal.render_chart_json(integer, integer, date, date) IS
   'Builds the control chart of one project''s measure as JSON for a chart library: measure, goal, points (values, limits, zones, phase, signals with codes and descriptions, variation, annotation), phases with their summaries, and annotations; NULL when there are no weeks.';
 
+-- The same whole-series chart drawn, and kept in chart_cache, by the
+-- database's renderer (spc's library, src/pg/chart_renderer.c: a long-lived
+-- worker that imports the caller's snapshot and takes its acting role), so a
+-- new session's miss makes no plans of its own; all NULL when the caller
+-- must draw it itself (spc not in shared_preload_libraries, no idle
+-- renderer, or a transaction that has written, a subtransaction,
+-- serializable isolation, a standby).
+CREATE OR REPLACE FUNCTION learning_network_internal.render_chart_elsewhere(project_id integer, measure_id integer,
+                                                        OUT chart_json jsonb, OUT chart_svg text,
+                                                        OUT data_version bigint)
+LANGUAGE c VOLATILE PARALLEL UNSAFE AS '$libdir/spc', 'spc_render_chart_elsewhere';
+COMMENT ON FUNCTION learning_network_internal.render_chart_elsewhere(integer, integer) IS
+  'The whole-series chart of a project''s measure (both documents and the data version) drawn and kept by the database''s chart renderer in the caller''s snapshot and as its acting role; all NULL when the caller must draw it itself.';
+
+CREATE OR REPLACE FUNCTION @extschema@.chart_renderer(OUT pid integer, OUT started_at timestamptz,
+                                           OUT charts_drawn bigint)
+RETURNS SETOF record
+LANGUAGE c VOLATILE PARALLEL RESTRICTED ROWS 1 AS '$libdir/spc', 'spc_chart_renderer_status';
+COMMENT ON FUNCTION @extschema@.chart_renderer() IS
+  'This database''s chart renderer (the worker that draws charts missing from the cache for new sessions): its process, when it started and how many charts it has drawn; no row when none runs (spc not in shared_preload_libraries, or idle past spc.chart_renderer_idle_timeout).';
+
 -- A whole-series chart from chart_cache.  Runs as the owner for the acting
 -- role: the policies make it draw and read only what that role sees.  Fresh
 -- means drawn at the project's data version as the reader's own snapshot sees
@@ -147,7 +168,8 @@ COMMENT ON FUNCTION learning_network_internal.kept_chart(integer, integer) IS
   'The kept whole-series chart of a project''s measure (both documents) that is fresh for the acting role: drawn at the project''s data version its snapshot sees, this week, in the variant it may see; no row when there is none. Inlined into chart_json and chart_svg.';
 
 -- A miss: the whole-series chart drawn now (both documents, one draw) and
--- kept when the transaction may keep it.
+-- kept when the transaction may keep it, by the database's renderer when it
+-- can take it at once, else here.
 CREATE OR REPLACE FUNCTION learning_network_internal.draw_and_keep_chart(project_id integer, measure_id integer,
                                                               OUT chart_json jsonb, OUT chart_svg text)
 LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan
@@ -157,6 +179,13 @@ DECLARE
   kind text;
   data_version bigint;
 BEGIN
+  -- drawn (and kept) by the database's renderer when it can take it now:
+  -- a new session then makes none of the plans below
+  SELECT e.chart_json, e.chart_svg, e.data_version INTO chart_json, chart_svg, data_version
+  FROM learning_network_internal.render_chart_elsewhere(draw_and_keep_chart.project_id, draw_and_keep_chart.measure_id) e;
+  IF data_version IS NOT NULL THEN
+    RETURN;
+  END IF;
   SELECT p.facility_id INTO facility FROM @extschema@.project p WHERE p.project_id = draw_and_keep_chart.project_id;
   IF facility IS NULL THEN
     RETURN;                       -- no such project, or one the caller cannot see
@@ -180,7 +209,7 @@ BEGIN
   END IF;
 END $$;
 COMMENT ON FUNCTION learning_network_internal.draw_and_keep_chart(integer, integer) IS
-  'Draws the whole-series chart of a project''s measure as the acting role sees it (both documents, one draw) and keeps it in chart_cache when the transaction may (it has not changed the project, is read-write and not serializable).';
+  'Draws the whole-series chart of a project''s measure as the acting role sees it (both documents, one draw) and keeps it in chart_cache when the transaction may (it has not changed the project, is read-write and not serializable): by the database''s chart renderer when it can take it at once, else itself.';
 
 -- chart_json and chart_svg: a period is drawn (never kept); a whole series
 -- is served from chart_cache, else drawn and kept.  Their statements are

@@ -26,6 +26,8 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA learning_network_internal FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION @extschema@.acting_role(), @extschema@.week_start(date), @extschema@.weeks(date, date)
   TO PUBLIC;
 
+GRANT EXECUTE ON FUNCTION @extschema@.chart_renderer() TO learning_network_staff;
+
 GRANT USAGE ON SCHEMA @extschema@
   TO learning_network_member, learning_network_hub, learning_network_bi, learning_network_staff;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA learning_network_internal

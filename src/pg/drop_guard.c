@@ -32,6 +32,8 @@
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 
+#include "chart_renderer.h"
+
 void		_PG_init(void);
 
 static object_access_hook_type previous_object_access_hook = NULL;
@@ -100,6 +102,7 @@ _PG_init(void)
 {
 	previous_object_access_hook = object_access_hook;
 	object_access_hook = guard_object_access;
+	spc_chart_renderer_init();
 }
 
 PG_FUNCTION_INFO_V1(spc_drop_guard_load);
