@@ -148,9 +148,11 @@ bench-import:
 	SPC_EXTRA_PACKAGES=bc bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR bench/import_csv.sh'
 
 # Latency of the HUB's chart requests: cached, redrawn warm and in a new session (not a test): see bench/hub_latency.pl.
+# The server preloads PL/pgSQL and spc ($SPC_PRELOAD, scripts/env.sh); HUB_PRELOAD=0: it does not, so each new
+# session loads them itself and draws its own misses (docs/performance.md, "New sessions").
 .PHONY: bench-hub
 bench-hub:
-	bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR -o "$$SPC_PRELOAD" bench/hub_latency.sh'
+	bash -c 'source scripts/env.sh && build_and_install && pg_virtualenv -t -v $$PGMAJOR $(if $(filter 0,$(HUB_PRELOAD)),,-o "$$SPC_PRELOAD") bench/hub_latency.sh'
 
 # The false-alarm and run-length simulation that chose the default rule set of
 # control charts (not a test: it prints the table docs/rules.md quotes).

@@ -6,6 +6,7 @@
 # request at a time, so the figures are the request's own cost.  Compared
 # with a plain SELECT of the same rows (one statement, no role).
 #   cached:             the chart was kept; served from chart_cache
+#   cached, new session: the same, the first request of a new session
 #   redraw, warm:       after a write to the project, in a session that has
 #                       drawn charts before
 #   redraw, new session: after a write, the first request of a new session
@@ -13,7 +14,9 @@
 # chart renderer; the two redraws are then measured again with the renderer
 # off (spc.chart_renderer_idle_timeout = 0), each session drawing its own.
 # Runs inside pg_virtualenv (bench/hub_latency.sh).  Knobs: HUB_REQUESTS
-# (400; new sessions: a quarter of it).
+# (400; new sessions: a quarter of it); make bench-hub HUB_PRELOAD=0 starts
+# the server without shared_preload_libraries = 'plpgsql,spc' (the header
+# says which it ran with).
 use strict;
 use warnings;
 use DBI;
@@ -91,6 +94,15 @@ as_facility($warm, $_, 'chart_json') for @series;
 for my $fn (qw(chart_json chart_svg)) {
 	measure("cached $fn as a facility", map { as_facility($warm, pick(), $fn) } 1 .. $n);
 }
+
+# kept charts served to new sessions: a new connection (not timed), the
+# session's first request, which finds its chart kept
+measure('cached chart_json, new session', map {
+	my $fresh = connect_db($db);
+	my $ms = as_facility($fresh, pick(), 'chart_json');
+	$fresh->disconnect;
+	$ms;
+} 1 .. int($n / 4));
 
 # redraws in a warm session: a write (not timed), then the request
 as_facility($warm, $_, 'chart_json'), write_to($_) for @series[0 .. 9];
@@ -207,8 +219,9 @@ for my $i (0 .. $#layers) {
 
 my $plain99 = percentile(0.99, @{ $lat{$order[0]} });
 my $plain50 = percentile(0.50, @{ $lat{$order[0]} });
-printf "%d series of %d-%d weeks; one client; latencies in ms, timed on the client; chart renderer %s\n\n", scalar @series,
-	(sort { $a <=> $b } map { $_->[3] } @series)[0, -1],
+my ($preload) = $main->selectrow_array('SHOW shared_preload_libraries');
+printf "%d series of %d-%d weeks; one client; latencies in ms, timed on the client; shared_preload_libraries = '%s'; chart renderer %s\n\n",
+	scalar @series, (sort { $a <=> $b } map { $_->[3] } @series)[0, -1], $preload,
 	$renderer ? 'on (spc preloaded): redraws are drawn by it' : 'off (spc not in shared_preload_libraries)';
 printf "| %-40s | %5s | %7s | %7s | %11s | %11s |\n", 'request', 'n', 'p50', 'p99', 'p50 / plain', 'p99 / plain';
 printf "|%s|%s|%s|%s|%s|%s|\n", '-' x 42, '-' x 7, '-' x 9, '-' x 9, '-' x 13, '-' x 13;
@@ -220,10 +233,14 @@ for my $name (@order) {
 my ($warm50, $warm99) = map { percentile($_, @{ $lat{'redraw after a write, warm session'} }) } 0.5, 0.99;
 my ($new50, $new99) = map { percentile($_, @{ $lat{'redraw after a write, new session'} }) } 0.5, 0.99;
 my $cached99 = percentile(0.99, @{ $lat{'cached chart_json as a facility'} });
+my ($cold_hit50, $cold_hit99) = map { percentile($_, @{ $lat{'cached chart_json, new session'} }) } 0.5, 0.99;
+my $cached50 = percentile(0.5, @{ $lat{'cached chart_json as a facility'} });
 printf "\nTargets: cached chart_json as a facility p99 <= 3x plain: %.2fx %s\n", $cached99 / $plain99,
 	$cached99 <= 3 * $plain99 ? 'met' : 'NOT met';
 printf "         redraw in a new session <= 1.5x a warm redraw: p50 %.2fx, p99 %.2fx %s\n", $new50 / $warm50,
 	$new99 / $warm99, $new50 <= 1.5 * $warm50 && $new99 <= 1.5 * $warm99 ? 'met' : 'NOT met';
+printf "Cached chart_json, a new session's over a warm session's: p50 %.2fx, p99 %.2fx (no target)\n",
+	$cold_hit50 / $cached50, $cold_hit99 / $cached99;
 
 printf "\nWhere a new session's redraw goes (%d new sessions per row; warmed first, untimed, in that session):\n\n", $per_layer;
 printf "| %-45s | %8s | %8s | %14s |\n", 'warmed before the request', 'wall p50', 'CPU p50', 'CPU this layer';

@@ -119,7 +119,8 @@ END $bump$;
 -- change), or NULL when the caller's own transaction changed them (its
 -- changes are not committed: no kept chart has them, and none drawn now
 -- may be kept).  The one definition of freshness: a kept chart is served
--- when it was drawn at this version.
+-- when it was drawn at this version.  kept_chart (charts.sql) writes out its
+-- first case, a transaction without an xid, in the lookup: change both.
 CREATE OR REPLACE FUNCTION learning_network_internal.chart_data_version(project_id integer) RETURNS bigint
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp AS $$

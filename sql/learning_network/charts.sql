@@ -132,17 +132,46 @@ LANGUAGE c VOLATILE PARALLEL RESTRICTED ROWS 1 AS '$libdir/spc', 'spc_chart_rend
 COMMENT ON FUNCTION @extschema@.chart_renderer() IS
   'This database''s chart renderer (the worker that draws charts missing from the cache for new sessions): its process, when it started and how many charts it has drawn; no row when none runs (spc not in shared_preload_libraries, or idle past spc.chart_renderer_idle_timeout).';
 
--- A whole-series chart from chart_cache, drawn (and kept) when missing or
--- stale.  Runs as the owner for the acting role: the policies make it draw
--- and read only what that role sees.  Fresh means drawn at the project's
--- data version as the reader's own snapshot sees it (chart_data_version),
--- and in the same current week (chart_points leaves out later weeks), so a
--- chart served is the chart a fresh draw in that snapshot would give.
--- Nothing here waits on another session: the lookup only reads, and a
--- drawn chart is inserted (the table has no unique key to wait on); the
--- commit that makes it stale deletes it (bump_chart_versions).
-CREATE OR REPLACE FUNCTION learning_network_internal.cached_chart(project_id integer, measure_id integer, want text,
-                                                       OUT chart_json jsonb, OUT chart_svg text)
+-- A whole-series chart from chart_cache.  Runs as the owner for the acting
+-- role: the policies make it draw and read only what that role sees.  Fresh
+-- means drawn at the project's data version as the reader's own snapshot sees
+-- it (chart_data_version), and in the same current week (chart_points leaves
+-- out later weeks), so a chart served is the chart a fresh draw in that
+-- snapshot would give.  Nothing here waits on another session: the lookup
+-- only reads, and a drawn chart is inserted (the table has no unique key to
+-- wait on); the commit that makes it stale deletes it (bump_chart_versions).
+--
+-- The lookup is a SQL function the planner inlines into chart_json and
+-- chart_svg, so a hit runs no PL/pgSQL function of its own and a new
+-- session's first hit compiles none: chart_data_version is written out for a
+-- transaction without an xid (one that has changed nothing: the version row,
+-- else 0, exactly what chart_data_version returns for it) and called only by
+-- a transaction that may have written.  Of the two documents only the one
+-- the caller selects is read.
+CREATE OR REPLACE FUNCTION learning_network_internal.kept_chart(project_id integer, measure_id integer)
+RETURNS TABLE (chart_json jsonb, chart_svg text)
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+BEGIN ATOMIC
+  SELECT c.chart_json, c.chart_svg
+  FROM @extschema@.chart_cache c
+  WHERE c.project_id = kept_chart.project_id AND c.measure_id = kept_chart.measure_id
+    AND c.version = CASE WHEN pg_catalog.pg_current_xact_id_if_assigned() IS NULL
+                         THEN coalesce((SELECT v.version FROM @extschema@.chart_version v
+                                        WHERE v.project_id = kept_chart.project_id), 0)
+                         ELSE learning_network_internal.chart_data_version(kept_chart.project_id) END
+    AND c.as_of_week = @extschema@.week_start(CURRENT_DATE)
+    -- the variant the caller may see (own where it may write, as when it was kept)
+    AND c.variant = CASE WHEN learning_network_internal.may_write(c.facility_id) THEN 'own' ELSE 'network' END
+  LIMIT 1;
+END;
+COMMENT ON FUNCTION learning_network_internal.kept_chart(integer, integer) IS
+  'The kept whole-series chart of a project''s measure (both documents) that is fresh for the acting role: drawn at the project''s data version its snapshot sees, this week, in the variant it may see; no row when there is none. Inlined into chart_json and chart_svg.';
+
+-- A miss: the whole-series chart drawn now (both documents, one draw) and
+-- kept when the transaction may keep it, by the database's renderer when it
+-- can take it at once, else here.
+CREATE OR REPLACE FUNCTION learning_network_internal.draw_and_keep_chart(project_id integer, measure_id integer,
+                                                              OUT chart_json jsonb, OUT chart_svg text)
 LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan
 AS $$   -- search_path is set by its callers, chart_json and chart_svg; jit by the renderer
 DECLARE
@@ -150,35 +179,23 @@ DECLARE
   kind text;
   data_version bigint;
 BEGIN
-  -- the variant the caller may see (own where it may write, as when it was
-  -- kept), at the version its snapshot sees; only the document wanted is read
-  SELECT CASE WHEN want = 'json' THEN c.chart_json END, CASE WHEN want = 'svg' THEN c.chart_svg END
-  INTO chart_json, chart_svg
-  FROM @extschema@.chart_cache c
-  WHERE c.project_id = cached_chart.project_id AND c.measure_id = cached_chart.measure_id
-    AND c.version = (SELECT learning_network_internal.chart_data_version(cached_chart.project_id))
-    AND c.as_of_week = @extschema@.week_start(current_date)
-    AND c.variant = CASE WHEN learning_network_internal.may_write(c.facility_id) THEN 'own' ELSE 'network' END
-  LIMIT 1;
-  IF FOUND THEN
-    RETURN;
-  END IF;
   -- drawn (and kept) by the database's renderer when it can take it now:
   -- a new session then makes none of the plans below
   SELECT e.chart_json, e.chart_svg, e.data_version INTO chart_json, chart_svg, data_version
-  FROM learning_network_internal.render_chart_elsewhere(cached_chart.project_id, cached_chart.measure_id) e;
+  FROM learning_network_internal.render_chart_elsewhere(draw_and_keep_chart.project_id, draw_and_keep_chart.measure_id) e;
   IF data_version IS NOT NULL THEN
     RETURN;
   END IF;
-  SELECT p.facility_id INTO facility FROM @extschema@.project p WHERE p.project_id = cached_chart.project_id;
+  SELECT p.facility_id INTO facility FROM @extschema@.project p WHERE p.project_id = draw_and_keep_chart.project_id;
   IF facility IS NULL THEN
     RETURN;                       -- no such project, or one the caller cannot see
   END IF;
   kind := CASE WHEN learning_network_internal.may_write(facility) THEN 'own' ELSE 'network' END;
   -- both documents and the version in one statement: one snapshot
-  SELECT d.chart_json, d.chart_svg, learning_network_internal.chart_data_version(cached_chart.project_id)
+  SELECT d.chart_json, d.chart_svg, learning_network_internal.chart_data_version(draw_and_keep_chart.project_id)
   INTO chart_json, chart_svg, data_version
-  FROM learning_network_internal.render_chart(cached_chart.project_id, cached_chart.measure_id, NULL, NULL, 'both') d;
+  FROM learning_network_internal.render_chart(draw_and_keep_chart.project_id, draw_and_keep_chart.measure_id,
+                                              NULL, NULL, 'both') d;
   -- kept only from a transaction that may write and has not changed the
   -- project itself (data_version NULL): its uncommitted changes must not be
   -- served to others.  An insert (no unique key) never waits; a serializable
@@ -187,23 +204,34 @@ BEGIN
      AND current_setting('transaction_isolation') <> 'serializable' THEN
     INSERT INTO @extschema@.chart_cache (project_id, measure_id, variant, version, as_of_week, facility_id,
                                          chart_json, chart_svg)
-    VALUES (cached_chart.project_id, cached_chart.measure_id, kind, data_version, @extschema@.week_start(current_date), facility,
-            cached_chart.chart_json, cached_chart.chart_svg);
+    VALUES (draw_and_keep_chart.project_id, draw_and_keep_chart.measure_id, kind, data_version,
+            @extschema@.week_start(current_date), facility, draw_and_keep_chart.chart_json, draw_and_keep_chart.chart_svg);
   END IF;
 END $$;
-COMMENT ON FUNCTION learning_network_internal.cached_chart(integer, integer, text) IS
-  'The whole-series chart (want: json or svg) of a project''s measure as the acting role sees it: from chart_cache when drawn at the project''s data version the caller''s snapshot sees, else drawn now (both documents) and kept.';
+COMMENT ON FUNCTION learning_network_internal.draw_and_keep_chart(integer, integer) IS
+  'Draws the whole-series chart of a project''s measure as the acting role sees it (both documents, one draw) and keeps it in chart_cache when the transaction may (it has not changed the project, is read-write and not serializable): by the database''s chart renderer when it can take it at once, else itself.';
 
+-- chart_json and chart_svg: a period is drawn (never kept); a whole series
+-- is served from chart_cache, else drawn and kept.  Their statements are
+-- planned once per session (a generic plan from the first call: custom
+-- plans of the lookup, over the policies' helpers, cost more to make than
+-- to run).
 CREATE OR REPLACE FUNCTION @extschema@.chart_svg(project_id integer, measure_id integer,
                                       from_week date DEFAULT NULL, to_week date DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp AS $$
+SET search_path = pg_catalog, pg_temp SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+  doc text;
 BEGIN
   IF from_week IS NOT NULL OR to_week IS NOT NULL THEN
     RETURN learning_network_internal.render_chart_svg(project_id, measure_id, from_week, to_week);
   END IF;
-  RETURN (learning_network_internal.cached_chart(project_id, measure_id, 'svg')).chart_svg;
+  SELECT k.chart_svg INTO doc FROM learning_network_internal.kept_chart(chart_svg.project_id, chart_svg.measure_id) k;
+  IF FOUND THEN
+    RETURN doc;
+  END IF;
+  RETURN (learning_network_internal.draw_and_keep_chart(project_id, measure_id)).chart_svg;
 END $$;
 COMMENT ON FUNCTION @extschema@.chart_svg(integer, integer, date, date) IS
   'The control chart of one project''s measure as a standalone SVG document (phases, limits, zones, signals, goal, annotations), optionally for a period; NULL when there are no weeks (or none the caller may see). Whole series are served from chart_cache while unchanged.';
@@ -212,12 +240,18 @@ CREATE OR REPLACE FUNCTION @extschema@.chart_json(project_id integer, measure_id
                                        from_week date DEFAULT NULL, to_week date DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp AS $$
+SET search_path = pg_catalog, pg_temp SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+  doc jsonb;
 BEGIN
   IF from_week IS NOT NULL OR to_week IS NOT NULL THEN
     RETURN learning_network_internal.render_chart_json(project_id, measure_id, from_week, to_week);
   END IF;
-  RETURN (learning_network_internal.cached_chart(project_id, measure_id, 'json')).chart_json;
+  SELECT k.chart_json INTO doc FROM learning_network_internal.kept_chart(chart_json.project_id, chart_json.measure_id) k;
+  IF FOUND THEN
+    RETURN doc;
+  END IF;
+  RETURN (learning_network_internal.draw_and_keep_chart(project_id, measure_id)).chart_json;
 END $$;
 COMMENT ON FUNCTION @extschema@.chart_json(integer, integer, date, date) IS
   'The control chart of one project''s measure as JSON for a chart library: measure, goal, points (values, limits, zones, phase, signals with codes and descriptions, variation, annotation), phases with their summaries, and annotations; NULL when there are no weeks (or none the caller may see). Whole series are served from chart_cache while unchanged.';

@@ -334,7 +334,7 @@ draw(const RenderRequest *req, DrawnChart *chart)
 	MemoryContextSwitchTo(request_cxt);
 }
 
-/* Keep the chart in chart_cache, as cached_chart would, in a transaction of
+/* Keep the chart in chart_cache, as draw_and_keep_chart would, in a transaction of
  * its own before the reply, so the requester's next statement finds it.  It
  * holds nothing the requester wrote (it wrote nothing), and the row is
  * tagged with the version it was drawn at, so it is only ever served at that

@@ -125,6 +125,17 @@ RESET ROLE;
 SELECT variant, fresh, chart_json = learning_network_internal.render_chart_json(:p, measure_id, NULL, NULL) AS equal_to_a_fresh_drawing
 FROM cache_state WHERE variant = 'own' AND fresh;
 
+-- a hit is one statement of chart_json and chart_svg: the lookup, kept_chart,
+-- is inlined there (a SET option, SECURITY DEFINER or VOLATILE on it would
+-- stop that, and every new session would compile and plan one more function)
+CREATE FUNCTION pg_temp.plan_of(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || query;
+END $$;
+SELECT count(*) FILTER (WHERE line ~ 'Function Scan') AS function_scans,
+       count(*) FILTER (WHERE line ~ ' on chart_cache c') AS chart_cache_scans
+FROM pg_temp.plan_of(format('SELECT k.chart_json FROM learning_network_internal.kept_chart(%s, 1) k', :p)) line;
+
 -- clean up (roles belong to the cluster)
 DROP VIEW cache_state;
 DELETE FROM learning_network.chart_cache;

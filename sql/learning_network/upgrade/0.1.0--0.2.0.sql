@@ -95,6 +95,8 @@ DROP FUNCTION IF EXISTS @extschema@.prepare_publication(text, integer, date, dat
 -- they are dropped and made anew, with what used the old ones.
 DROP FUNCTION learning_network_internal.forget_chart_changes(integer, integer);
 DROP FUNCTION learning_network_internal.chart_is_fresh(integer, integer, pg_snapshot);
+-- a miss draws in draw_and_keep_chart; the lookup is kept_chart, inlined
+DROP FUNCTION learning_network_internal.cached_chart(integer, integer, text);
 DROP TABLE @extschema@.chart_cache;
 DROP TABLE @extschema@.chart_change;
 --@include sql/learning_network/chart_cache_tables.sql
