@@ -19,7 +19,7 @@ port=${VALGRIND_PORT:-54331}
 runuser -u postgres -- "$bindir/initdb" -D "$work/data" -A trust >/dev/null
 runuser -u postgres -- valgrind --quiet --trace-children=yes --num-callers=30 \
 	--log-file="$work/valgrind.%p.log" "$bindir/postgres" -D "$work/data" -k "$work" -p $port \
-	-c listen_addresses= -c max_connections=10 -c shared_buffers=32MB \
+	-c listen_addresses= -c max_connections=10 -c shared_buffers=32MB -c shared_preload_libraries=plpgsql,spc \
 	>"$work/server.log" 2>&1 &
 for _ in $(seq 1 120); do
 	psql -h "$work" -p $port -U postgres -XAtc "SELECT 1" >/dev/null 2>&1 && break
@@ -41,6 +41,42 @@ SELECT w % 2, spc.phase_summary('i', w + s, x),
        length(spc.chart_svg(date '2024-01-07' + w, ROW(x, 1, 0, 2, 1, false, NULL, NULL)::spc.point, 'p', NULL, 1, 't'))
 FROM obs GROUP BY w % 2;
 SQL
+# learning_network's chart renderer (spc preloaded): a first miss launches
+# it, a later miss is drawn by it in the requester's snapshot, so the worker
+# and the requester's side run under memcheck too.
+psql -h "$work" -p $port -U postgres -XAtq -v ON_ERROR_STOP=1 -d postgres >"$work/renderer.out" <<'SQL' || status=1
+CREATE DATABASE spc_renderer;
+\c spc_renderer
+CREATE EXTENSION learning_network CASCADE;
+INSERT INTO learning_network.facility (name, pseudonym, role_name) VALUES ('Valgrind', 'F-VG', 'valgrind_facility');
+INSERT INTO learning_network.project (facility_id, collaborative_id, title, started_on)
+SELECT facility_id, 2, 'Valgrind project', '2024-01-07' FROM learning_network.facility;
+SELECT learning_network.create_facility_role(facility_id) FROM learning_network.facility;
+INSERT INTO learning_network.observation (facility_id, project_id, measure_id, week_start, numerator, denominator, entered_by)
+SELECT p.facility_id, p.project_id, 1, date '2024-01-07' + 7 * w, 20 + w % 7, 30, 'valgrind'
+FROM learning_network.project p CROSS JOIN generate_series(0, 19) w;
+SELECT project_id AS p FROM learning_network.project \gset
+SET ROLE valgrind_facility;
+SELECT length(learning_network.chart_json(:p, 1)::text) > 0;
+RESET ROLE;
+DO $$ BEGIN
+  FOR i IN 1 .. 600 LOOP
+    EXIT WHEN EXISTS (SELECT FROM learning_network.chart_renderer());
+    PERFORM pg_sleep(0.2);
+  END LOOP;
+END $$;
+UPDATE learning_network.observation SET numerator = numerator + 1 WHERE week_start = '2024-01-07';
+SET ROLE valgrind_facility;
+SELECT learning_network.chart_json(:p, 1) = learning_network.chart_json(:p, 1, date '2024-01-07');
+RESET ROLE;
+SELECT charts_drawn FROM learning_network.chart_renderer();
+SQL
+if [ "$(tail -n 2 "$work/renderer.out" | paste -sd' ')" = "t 1" ]; then
+	echo "valgrind: the chart renderer drew a chart, equal to the session's own draw"
+else
+	echo "FAIL: the chart renderer under valgrind: $(paste -sd' ' "$work/renderer.out")"
+	status=1
+fi
 runuser -u postgres -- "$bindir/pg_ctl" -D "$work/data" -m fast -w stop >/dev/null || true
 
 # Error reports are blocks of lines; keep those with a frame in spc.so, named
