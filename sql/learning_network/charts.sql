@@ -167,9 +167,8 @@ END;
 COMMENT ON FUNCTION learning_network_internal.kept_chart(integer, integer) IS
   'The kept whole-series chart of a project''s measure (both documents) that is fresh for the acting role: drawn at the project''s data version its snapshot sees, this week, in the variant it may see; no row when there is none. Inlined into chart_json and chart_svg.';
 
--- A miss: the whole-series chart drawn now (both documents, one draw) and
--- kept when the transaction may keep it, by the database's renderer when it
--- can take it at once, else here.
+-- A miss the renderer could not take: the whole-series chart drawn here
+-- (both documents, one draw) and kept when the transaction may keep it.
 CREATE OR REPLACE FUNCTION learning_network_internal.draw_and_keep_chart(project_id integer, measure_id integer,
                                                               OUT chart_json jsonb, OUT chart_svg text)
 LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan
@@ -179,13 +178,6 @@ DECLARE
   kind text;
   data_version bigint;
 BEGIN
-  -- drawn (and kept) by the database's renderer when it can take it now:
-  -- a new session then makes none of the plans below
-  SELECT e.chart_json, e.chart_svg, e.data_version INTO chart_json, chart_svg, data_version
-  FROM learning_network_internal.render_chart_elsewhere(draw_and_keep_chart.project_id, draw_and_keep_chart.measure_id) e;
-  IF data_version IS NOT NULL THEN
-    RETURN;
-  END IF;
   SELECT p.facility_id INTO facility FROM @extschema@.project p WHERE p.project_id = draw_and_keep_chart.project_id;
   IF facility IS NULL THEN
     RETURN;                       -- no such project, or one the caller cannot see
@@ -209,10 +201,12 @@ BEGIN
   END IF;
 END $$;
 COMMENT ON FUNCTION learning_network_internal.draw_and_keep_chart(integer, integer) IS
-  'Draws the whole-series chart of a project''s measure as the acting role sees it (both documents, one draw) and keeps it in chart_cache when the transaction may (it has not changed the project, is read-write and not serializable): by the database''s chart renderer when it can take it at once, else itself.';
+  'Draws the whole-series chart of a project''s measure as the acting role sees it (both documents, one draw) and keeps it in chart_cache when the transaction may (it has not changed the project, is read-write and not serializable); for a miss the chart renderer could not take.';
 
 -- chart_json and chart_svg: a period is drawn (never kept); a whole series
--- is served from chart_cache, else drawn and kept.  Their statements are
+-- is served from chart_cache, else drawn and kept by the database's renderer
+-- when it can take it at once (a new session then compiles and plans none
+-- of draw_and_keep_chart), else by the session.  Their statements are
 -- planned once per session (a generic plan from the first call: custom
 -- plans of the lookup, over the policies' helpers, cost more to make than
 -- to run).
@@ -223,12 +217,18 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   doc text;
+  drawn_at bigint;   -- the data version the renderer drew at (NULL: not drawn)
 BEGIN
   IF from_week IS NOT NULL OR to_week IS NOT NULL THEN
     RETURN learning_network_internal.render_chart_svg(project_id, measure_id, from_week, to_week);
   END IF;
   SELECT k.chart_svg INTO doc FROM learning_network_internal.kept_chart(chart_svg.project_id, chart_svg.measure_id) k;
   IF FOUND THEN
+    RETURN doc;
+  END IF;
+  SELECT e.chart_svg, e.data_version INTO doc, drawn_at
+  FROM learning_network_internal.render_chart_elsewhere(chart_svg.project_id, chart_svg.measure_id) e;
+  IF drawn_at IS NOT NULL THEN
     RETURN doc;
   END IF;
   RETURN (learning_network_internal.draw_and_keep_chart(project_id, measure_id)).chart_svg;
@@ -243,12 +243,18 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   doc jsonb;
+  drawn_at bigint;   -- the data version the renderer drew at (NULL: not drawn)
 BEGIN
   IF from_week IS NOT NULL OR to_week IS NOT NULL THEN
     RETURN learning_network_internal.render_chart_json(project_id, measure_id, from_week, to_week);
   END IF;
   SELECT k.chart_json INTO doc FROM learning_network_internal.kept_chart(chart_json.project_id, chart_json.measure_id) k;
   IF FOUND THEN
+    RETURN doc;
+  END IF;
+  SELECT e.chart_json, e.data_version INTO doc, drawn_at
+  FROM learning_network_internal.render_chart_elsewhere(chart_json.project_id, chart_json.measure_id) e;
+  IF drawn_at IS NOT NULL THEN
     RETURN doc;
   END IF;
   RETURN (learning_network_internal.draw_and_keep_chart(project_id, measure_id)).chart_json;
