@@ -15,7 +15,7 @@ CORE_OBJS = src/core/spec.o src/core/constants.o src/core/subgroup.o \
 	src/core/distributions.o src/core/names.o
 OBJS = $(CORE_OBJS) src/pg/spc_pg.o src/pg/chart_window.o src/pg/phase_summary.o src/pg/chart_svg.o \
 	src/pg/funnel_window.o src/pg/svg_render.o src/pg/drop_guard.o src/pg/series_summary.o \
-	src/pg/chart_renderer.o
+	src/pg/chart_renderer.o src/pg/chart_renderer_worker.o
 PGFILEDESC = "spc - statistical process control"
 
 # Control files live in control/, scripts in sql/; all install to

@@ -1,12 +1,82 @@
 /*
  * src/pg/chart_renderer.h
  *
- * learning_network's chart renderer (chart_renderer.c): set up by _PG_init
- * when spc is in shared_preload_libraries.
+ * learning_network's chart renderer (DESIGN.md, "The chart renderer"): what
+ * the requesting side (chart_renderer.c: the shared slots, the hooks, the SQL
+ * functions) and the worker (chart_renderer_worker.c) share.
  */
 #ifndef SPC_CHART_RENDERER_H
 #define SPC_CHART_RENDERER_H
 
+#include "postgres.h"
+
+#include "datatype/timestamp.h"
+#include "storage/dsm.h"
+#include "storage/latch.h"
+#include "storage/spin.h"
+#include "utils/date.h"
+
+/* Databases with a renderer at once (each worker holds one connection). */
+#define RENDERER_SLOTS 8
+/* Room for a chart's documents in flight; longer ones pass in pieces. */
+#define RENDERER_QUEUE_SIZE (64 * 1024)
+/* A worker that has not come up in this long is given up and relaunched. */
+#define RENDERER_START_TIMEOUT_MS 10000
+
+typedef struct RendererSlot
+{
+	Oid			dboid;			/* InvalidOid: free */
+	pid_t		pid;			/* 0 while starting */
+	Latch	   *latch;
+	bool		busy;			/* a request handed over, not yet answered */
+	bool		exit_requested; /* its database is being dropped */
+	dsm_handle	request;		/* DSM_HANDLE_INVALID when none waits */
+	TimestampTz launched_at;
+	uint32		generation;		/* which launch holds the slot */
+	TimestampTz started_at;		/* when the worker came up */
+	uint64		charts_drawn;	/* requests it has answered */
+} RendererSlot;
+
+typedef struct RendererShared
+{
+	slock_t		mutex;
+	RendererSlot slot[RENDERER_SLOTS];
+} RendererShared;
+
+/* What the requester hands over, followed in its segment by the reply queue. */
+typedef struct RenderRequest
+{
+	int32		project_id;
+	int32		measure_id;
+	Oid			userid;			/* current user: the chart functions' owner */
+	int			sec_context;
+	bool		keep;			/* the requester may keep charts (not read only) */
+	char		role[NAMEDATALEN];	/* the acting role the policies read */
+	char		timezone[128];
+	char		snapshot[64];	/* the requester's exported snapshot */
+} RenderRequest;
+
+/* The reply: the documents and the data version, or nothing drawn. */
+typedef struct RenderReplyHeader
+{
+	bool		drawn;
+	DateADT		today;
+	int64		data_version;
+	int32		json_len;		/* -1: NULL */
+	int32		svg_len;
+} RenderReplyHeader;
+
+#define RENDERER_REQUEST_SIZE MAXALIGN(sizeof(RenderRequest))
+
+/* The slots, in shared memory (NULL when spc was not preloaded). */
+extern RendererShared *spc_renderer;
+/* spc.chart_renderer_idle_timeout, in seconds (0: no renderer). */
+extern int	spc_renderer_idle_timeout;
+
+/* Set up by _PG_init when spc is in shared_preload_libraries. */
 extern void spc_chart_renderer_init(void);
+
+/* The worker's entry point (a dynamic background worker). */
+extern PGDLLEXPORT void spc_chart_renderer_main(Datum main_arg);
 
 #endif
