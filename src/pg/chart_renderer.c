@@ -68,12 +68,10 @@ renderer_shmem_startup(void)
 	spc_renderer = ShmemInitStruct("spc chart renderer", sizeof(RendererShared), &found);
 	if (!found)
 	{
+		memset(spc_renderer, 0, sizeof(RendererShared));
 		SpinLockInit(&spc_renderer->mutex);
 		for (int i = 0; i < RENDERER_SLOTS; i++)
-		{
-			spc_renderer->slot[i].dboid = InvalidOid;
-			spc_renderer->slot[i].request = DSM_HANDLE_INVALID;
-		}
+			renderer_slot_reset(&spc_renderer->slot[i], InvalidOid);
 	}
 	LWLockRelease(AddinShmemInitLock);
 }
@@ -195,12 +193,7 @@ find_renderer(void)
 	{
 		RendererSlot *slot = &spc_renderer->slot[launch];
 
-		slot->dboid = MyDatabaseId;
-		slot->pid = 0;
-		slot->latch = NULL;
-		slot->busy = false;
-		slot->exit_requested = false;
-		slot->request = DSM_HANDLE_INVALID;
+		renderer_slot_reset(slot, MyDatabaseId);
 		slot->launched_at = now;
 		generation = ++slot->generation;
 		mine = -1;

@@ -68,6 +68,19 @@ typedef struct RenderReplyHeader
 
 #define RENDERER_REQUEST_SIZE MAXALIGN(sizeof(RenderRequest))
 
+/* A slot given to a database (a worker about to start) or freed (InvalidOid);
+ * under the mutex.  Its generation and counters are kept. */
+static inline void
+renderer_slot_reset(RendererSlot *slot, Oid dboid)
+{
+	slot->dboid = dboid;
+	slot->pid = 0;
+	slot->latch = NULL;
+	slot->busy = false;
+	slot->exit_requested = false;
+	slot->request = DSM_HANDLE_INVALID;
+}
+
 /* The slots, in shared memory (NULL when spc was not preloaded). */
 extern RendererShared *spc_renderer;
 /* spc.chart_renderer_idle_timeout, in seconds (0: no renderer). */

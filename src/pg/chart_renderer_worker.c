@@ -48,12 +48,7 @@ release_slot(int code, Datum arg)
 		SpinLockRelease(&spc_renderer->mutex);
 		return;					/* given up on while starting: not ours */
 	}
-	slot->dboid = InvalidOid;
-	slot->pid = 0;
-	slot->latch = NULL;
-	slot->busy = false;
-	slot->exit_requested = false;
-	slot->request = DSM_HANDLE_INVALID;
+	renderer_slot_reset(slot, InvalidOid);
 	SpinLockRelease(&spc_renderer->mutex);
 }
 
