@@ -117,7 +117,7 @@ COMMENT ON FUNCTION learning_network_internal.render_chart_json(integer, integer
 -- new session's miss makes no plans of its own; all NULL when the caller
 -- must draw it itself (spc not in shared_preload_libraries, no idle
 -- renderer, or a transaction that has written, a subtransaction,
--- serializable isolation, a standby).
+-- serializable isolation, row_security off, a standby).
 CREATE OR REPLACE FUNCTION learning_network_internal.render_chart_elsewhere(project_id integer, measure_id integer,
                                                         OUT chart_json jsonb, OUT chart_svg text,
                                                         OUT data_version bigint)

@@ -13,8 +13,8 @@
  * It needs shared_preload_libraries to name spc (the slots are made at
  * server start).  Whenever the worker cannot take a request at once (not
  * preloaded, no worker yet, the worker busy, the requester's own transaction
- * has written, a subtransaction, serializable isolation, a standby, a
- * different current date) the requester is told so and draws the chart
+ * has written, a subtransaction, serializable isolation, row_security off,
+ * a standby, a different current date) the requester is told so and draws the chart
  * itself, as it did before: the renderer only ever saves time.
  */
 #include "postgres.h"
@@ -34,6 +34,7 @@
 #include "storage/shmem.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/rls.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
@@ -293,8 +294,9 @@ spc_render_chart_elsewhere(PG_FUNCTION_ARGS)
 		elog(ERROR, "return type must be a row type");
 	desc = BlessTupleDesc(desc);
 
+	/* (row_security off: the session's own draw raises the error it must) */
 	if (spc_renderer == NULL || spc_renderer_idle_timeout == 0 || PG_ARGISNULL(0) || PG_ARGISNULL(1) ||
-		RecoveryInProgress() || IsSubTransaction() || IsolationIsSerializable() ||
+		RecoveryInProgress() || IsSubTransaction() || IsolationIsSerializable() || !row_security ||
 		GetTopTransactionIdIfAny() != InvalidTransactionId || !ActiveSnapshotSet())
 		PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 	slotno = find_renderer();
