@@ -15,9 +15,10 @@
 #    chart_svg) must equal a fresh draw in the same snapshot (the same
 #    function given a period, which bypasses the cache).
 # 4. With spc preloaded: the chart renderer drew charts in the interleaving,
-#    a miss it cannot draw (a lock held past its lock_timeout) or made when it is
-#    gone is drawn by the session itself, exact, and the database can be
-#    dropped while the renderer is connected.
+#    a miss it cannot draw (a lock held past its lock_timeout), made while it
+#    is turned off (spc.chart_renderer_idle_timeout = 0) or when it is gone is
+#    drawn by the session itself, exact, and the database can be dropped while
+#    the renderer is connected.
 #
 # Run inside pg_virtualenv or private-pg.sh (PGHOST, PGPORT, PGUSER set).
 # Knobs: CACHE_SEED (14), CACHE_STEPS (10000).  Uses DBD::Pg (Debian
@@ -357,6 +358,37 @@ if ($preloaded) {
 		($same && defined $pid_before && defined $pid_after && $pid_before == $pid_after)
 		  ? pass("a chart the renderer cannot draw (a lock held past its lock_timeout) is drawn by the session itself, exact, and the renderer stays")
 		  : fail("renderer blocked by a lock: " . join(' ', map { $_ // 'undef' } $same, $pid_before, $pid_after));
+	}
+	# spc.chart_renderer_idle_timeout = 0 turns the renderer off: it leaves,
+	# and misses are drawn by their sessions; back on, a miss launches it again
+	{
+		my $admin = connect_db($db);
+		my $wait_for = sub {
+			my ($want) = @_;
+			for (1 .. 100) {
+				my ($n) = $admin->selectrow_array("SELECT count(*) FROM learning_network.chart_renderer()");
+				return 1 if $n == $want;
+				select(undef, undef, undef, 0.1);
+			}
+			return 0;
+		};
+		my $reload = sub { $admin->do("ALTER SYSTEM $_[0]") && $admin->do("SELECT pg_reload_conf()") };
+		my $off = $reload->("SET spc.chart_renderer_idle_timeout = 0") && $wait_for->(0);
+		must($setup, "UPDATE learning_network.observation SET numerator = numerator WHERE project_id = $pa AND measure_id = 1");
+		my ($s) = $sessions[0];
+		$s->{dbh}->do("SELECT 1");   # the reload reaches the session
+		my ($same, undef, $state) = request($s, 'cache_it_a', $pa, 1, 'json');
+		my ($still_off) = $admin->selectrow_array("SELECT count(*) = 0 FROM learning_network.chart_renderer()");
+		my $on = $reload->("RESET spc.chart_renderer_idle_timeout");
+		$s->{dbh}->do("SELECT 1");
+		must($setup, "UPDATE learning_network.observation SET numerator = numerator WHERE project_id = $pa AND measure_id = 1");
+		request($s, 'cache_it_a', $pa, 1, 'json');   # launches it
+		my $back = $wait_for->(1);
+		($off && $same && !$state && $still_off && $on && $back)
+		  ? pass("spc.chart_renderer_idle_timeout = 0 turns the renderer off (misses drawn by their sessions, exact); reset, a miss launches it again")
+		  : fail("turning the renderer off and on: " . join(' ', map { $_ // 'undef' } $off, $same, $state, $still_off, $on, $back,
+		                                                         $admin->errstr));
+		$admin->disconnect;
 	}
 	must($setup, "SELECT pg_terminate_backend(pid, 5000) FROM learning_network.chart_renderer()");
 	my ($s, $role) = ($sessions[0], 'cache_it_a');

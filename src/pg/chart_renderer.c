@@ -106,7 +106,7 @@ spc_chart_renderer_init(void)
 {
 	if (!process_shared_preload_libraries_in_progress)
 		return;
-	DefineCustomIntVariable("spc.chart_spc_renderer_idle_timeout",
+	DefineCustomIntVariable("spc.chart_renderer_idle_timeout",
 							"Seconds a chart renderer waits for work before it leaves (0: no renderer).",
 							"The renderer draws charts missing from learning_network's cache for new sessions; it holds a connection to its database while it waits.",
 							&spc_renderer_idle_timeout, 60, 0, 86400, PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
