@@ -209,7 +209,8 @@ COMMENT ON FUNCTION learning_network_internal.draw_and_keep_chart(integer, integ
 -- of draw_and_keep_chart), else by the session.  Their statements are
 -- planned once per session (a generic plan from the first call: custom
 -- plans of the lookup, over the policies' helpers, cost more to make than
--- to run).
+-- to run).  The two bodies are alike on purpose: a PL/pgSQL function they
+-- shared would be one more for every new session to compile.
 CREATE OR REPLACE FUNCTION @extschema@.chart_svg(project_id integer, measure_id integer,
                                       from_week date DEFAULT NULL, to_week date DEFAULT NULL)
 RETURNS text
