@@ -372,15 +372,24 @@ if ($preloaded) {
 			}
 			return 0;
 		};
-		my $reload = sub { $admin->do("ALTER SYSTEM $_[0]") && $admin->do("SELECT pg_reload_conf()") };
-		my $off = $reload->("SET spc.chart_renderer_idle_timeout = 0") && $wait_for->(0);
-		must($setup, "UPDATE learning_network.observation SET numerator = numerator WHERE project_id = $pa AND measure_id = 1");
 		my ($s) = $sessions[0];
-		$s->{dbh}->do("SELECT 1");   # the reload reaches the session
+		# a reload reaches each session when it next reads a command, after
+		# the postmaster has passed it on: wait until the session has it
+		my $reload = sub {
+			my ($change, $value) = @_;
+			return 0 unless $admin->do("ALTER SYSTEM $change") && $admin->do("SELECT pg_reload_conf()");
+			for (1 .. 100) {
+				my ($now) = $s->{dbh}->selectrow_array("SELECT current_setting('spc.chart_renderer_idle_timeout')");
+				return 1 if defined $now && $now eq $value;
+				select(undef, undef, undef, 0.1);
+			}
+			return 0;
+		};
+		my $off = $reload->("SET spc.chart_renderer_idle_timeout = 0", '0') && $wait_for->(0);
+		must($setup, "UPDATE learning_network.observation SET numerator = numerator WHERE project_id = $pa AND measure_id = 1");
 		my ($same, undef, $state) = request($s, 'cache_it_a', $pa, 1, 'json');
 		my ($still_off) = $admin->selectrow_array("SELECT count(*) = 0 FROM learning_network.chart_renderer()");
-		my $on = $reload->("RESET spc.chart_renderer_idle_timeout");
-		$s->{dbh}->do("SELECT 1");
+		my $on = $reload->("RESET spc.chart_renderer_idle_timeout", '1min');
 		must($setup, "UPDATE learning_network.observation SET numerator = numerator WHERE project_id = $pa AND measure_id = 1");
 		request($s, 'cache_it_a', $pa, 1, 'json');   # launches it
 		my $back = $wait_for->(1);
