@@ -315,7 +315,7 @@ spc_render_chart_elsewhere(PG_FUNCTION_ARGS)
 	strlcpy(request.snapshot, ExportSnapshot(GetActiveSnapshot()), sizeof(request.snapshot));
 
 	reply = request_drawing(slotno, &request, &reply_len);
-	if (reply != NULL && reply_len >= sizeof(RenderReplyHeader))
+	if (reply != NULL && reply_len >= RENDERER_REPLY_HEADER_SIZE)
 	{
 		RenderReplyHeader header;
 
@@ -323,20 +323,14 @@ spc_render_chart_elsewhere(PG_FUNCTION_ARGS)
 		/* drawn for this caller's date (each transaction's own start) */
 		if (header.drawn && header.today == GetSQLCurrentDate())
 		{
-			char	   *p = reply + sizeof(header);
+			char	   *p = reply + RENDERER_REPLY_HEADER_SIZE;
 
-			/* each document arrives as its in-memory datum */
-			if (header.json_len >= 0)
-			{
-				values[0] = PointerGetDatum(memcpy(palloc(header.json_len), p, header.json_len));
-				nulls[0] = false;
-				p += header.json_len;
-			}
-			if (header.svg_len >= 0)
-			{
-				values[1] = PointerGetDatum(memcpy(palloc(header.svg_len), p, header.svg_len));
-				nulls[1] = false;
-			}
+			/* each document is its in-memory datum, aligned where it lies in
+			 * the reply (heap_form_tuple copies it) */
+			nulls[0] = header.json_len < 0;
+			values[0] = PointerGetDatum(p);
+			nulls[1] = header.svg_len < 0;
+			values[1] = PointerGetDatum(p + RENDERER_REPLY_DOC_SPACE(header.json_len));
 			values[2] = Int64GetDatum(header.data_version);
 			nulls[2] = false;
 		}

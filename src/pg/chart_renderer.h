@@ -56,7 +56,9 @@ typedef struct RenderRequest
 	char		snapshot[64];	/* the requester's exported snapshot */
 } RenderRequest;
 
-/* The reply: the documents and the data version, or nothing drawn. */
+/* The reply: this header, then each document present as its in-memory
+ * datum, each starting MAXALIGNed (RENDERER_REPLY_DOC_SPACE) so the
+ * requester passes them on where they lie. */
 typedef struct RenderReplyHeader
 {
 	bool		drawn;
@@ -67,6 +69,8 @@ typedef struct RenderReplyHeader
 } RenderReplyHeader;
 
 #define RENDERER_REQUEST_SIZE MAXALIGN(sizeof(RenderRequest))
+#define RENDERER_REPLY_HEADER_SIZE MAXALIGN(sizeof(RenderReplyHeader))
+#define RENDERER_REPLY_DOC_SPACE(len) ((len) < 0 ? 0 : MAXALIGN(len))
 
 /* A slot given to a database (a worker about to start) or freed (InvalidOid);
  * under the mutex.  Its generation and counters are kept. */

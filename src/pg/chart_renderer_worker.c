@@ -256,14 +256,22 @@ serve(dsm_handle handle, MemoryContext request_cxt)
 	PG_END_TRY();
 	if (drawn)
 	{
-		StringInfoData msg;
+		static const char padding[MAXIMUM_ALIGNOF] = {0};
+		shm_mq_iovec iov[5];
+		int			n = 0;
 
-		initStringInfo(&msg);
-		appendBinaryStringInfo(&msg, (char *) &chart.header, sizeof(chart.header));
+		iov[n++] = (shm_mq_iovec) {(const char *) &chart.header, sizeof(chart.header)};
+		iov[n++] = (shm_mq_iovec) {padding, RENDERER_REPLY_HEADER_SIZE - sizeof(chart.header)};
 		for (int i = 0; i < 2; i++)
 			if (chart.doc[i])
-				appendBinaryStringInfo(&msg, (char *) chart.doc[i], VARSIZE_ANY(chart.doc[i]));
-		(void) shm_mq_send(mqh, msg.len, msg.data, false, true);
+			{
+				Size		len = VARSIZE_ANY(chart.doc[i]);
+
+				iov[n++] = (shm_mq_iovec) {(const char *) chart.doc[i], len};
+				if (i == 0)
+					iov[n++] = (shm_mq_iovec) {padding, RENDERER_REPLY_DOC_SPACE((int32) len) - len};
+			}
+		(void) shm_mq_sendv(mqh, iov, n, false, true);
 	}
 	dsm_detach(seg);
 	pgstat_report_activity(STATE_IDLE, NULL);
