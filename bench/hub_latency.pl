@@ -129,13 +129,13 @@ measure('redraw after a write, new session', new_session_redraws());
 # the same two redraws with the chart renderer off (each session draws its
 # own misses, as without spc in shared_preload_libraries); then on again
 my ($renderer) = $main->selectrow_array("SELECT count(*) FROM learning_network.chart_renderer()");
-sub set_renderer_timeout {
-	$main->do("ALTER SYSTEM SET spc.chart_renderer_idle_timeout = $_[0]");
+sub renderer_setting {
+	$main->do("ALTER SYSTEM $_[0]");
 	$main->do("SELECT pg_reload_conf()");
-	sleep 2;                # the worker leaves at its next wake-up (1 s)
+	sleep 2;                # every process has the reload (a worker leaves at its next wake-up, 1 s)
 }
 if ($renderer) {
-	set_renderer_timeout(0);
+	renderer_setting('SET spc.chart_renderer_idle_timeout = 0');
 	$warm->do('SELECT 1');  # the reload reaches the session
 	measure('  the same, drawn by the session: warm', map {
 		my $s = pick();
@@ -143,8 +143,7 @@ if ($renderer) {
 		as_facility($warm, $s, 'chart_json');
 	} 1 .. $n);
 	measure('  the same, drawn by the session: new', new_session_redraws());
-	$main->do("ALTER SYSTEM RESET spc.chart_renderer_idle_timeout");
-	$main->do("SELECT pg_reload_conf()");
+	renderer_setting('RESET spc.chart_renderer_idle_timeout');
 	# a miss launches the worker again; wait until it has warmed up
 	my $s = pick();
 	write_to($s);
