@@ -95,14 +95,17 @@ for my $fn (qw(chart_json chart_svg)) {
 	measure("cached $fn as a facility", map { as_facility($warm, pick(), $fn) } 1 .. $n);
 }
 
-# kept charts served to new sessions: a new connection (not timed), the
-# session's first request, which finds its chart kept
-measure('cached chart_json, new session', map {
+# a new session's first request: a new connection (not timed), the request
+sub first_request {
+	my ($s) = @_;
 	my $fresh = connect_db($db);
-	my $ms = as_facility($fresh, pick(), 'chart_json');
+	my $ms = as_facility($fresh, $s, 'chart_json');
 	$fresh->disconnect;
-	$ms;
-} 1 .. int($n / 4));
+	return $ms;
+}
+
+# kept charts served to new sessions: the first request finds its chart kept
+measure('cached chart_json, new session', map { first_request(pick()) } 1 .. int($n / 4));
 
 # redraws in a warm session: a write (not timed), then the request
 as_facility($warm, $_, 'chart_json'), write_to($_) for @series[0 .. 9];
@@ -115,14 +118,7 @@ measure('redraw after a write, warm session', map {
 # redraws in a new session: a write, a new connection (neither timed), the
 # session's first request
 sub new_session_redraws {
-	return map {
-		my $s = pick();
-		write_to($s);
-		my $fresh = connect_db($db);
-		my $ms = as_facility($fresh, $s, 'chart_json');
-		$fresh->disconnect;
-		$ms;
-	} 1 .. int($n / 4);
+	return map { my $s = pick(); write_to($s); first_request($s) } 1 .. int($n / 4);
 }
 measure('redraw after a write, new session', new_session_redraws());
 
@@ -147,7 +143,7 @@ if ($renderer) {
 	# a miss launches the worker again; wait until it has warmed up
 	my $s = pick();
 	write_to($s);
-	as_facility(connect_db($db), $s, 'chart_json');
+	first_request($s);
 	for (1 .. 100) {
 		last if $main->selectrow_array("SELECT count(*) FROM learning_network.chart_renderer()");
 		select(undef, undef, undef, 0.1);
